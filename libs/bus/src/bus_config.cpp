@@ -60,11 +60,13 @@ std::map<Topic, int> parse_partition_overrides(const std::string& text) {
 
 std::map<std::string, std::string> parse_properties(const std::string& text) {
   std::map<std::string, std::string> out;
+  int index = 0;
   for (auto& part : split(text, ';')) {
+    ++index;
     auto eq = part.find('=');
-    // The value may be a secret: name only the key.
+    // A malformed part may be a secret: name its position, never its text.
     if (eq == std::string::npos || eq == 0)
-      throw std::invalid_argument("a part without key=value (key '" + part.substr(0, eq) + "')");
+      throw std::invalid_argument("part " + std::to_string(index) + " is not key=value");
     out[part.substr(0, eq)] = part.substr(eq + 1);
   }
   return out;

@@ -33,7 +33,8 @@ void ClientEvents::event_cb(RdKafka::Event& event) {
       on_stats(event.str());
       break;
     case RdKafka::Event::EVENT_LOG:
-      if (event.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING)
+      // Warnings repeat what EVENT_ERROR already reported (refused connections ...).
+      if (event.severity() <= RdKafka::Event::EVENT_SEVERITY_ERROR)
         log::warn("kafka client", {{"client", client_}, {"facility", event.fac()}, {"detail", event.str()}});
       break;
     default:
@@ -45,13 +46,17 @@ void ClientEvents::on_stats(const std::string& text) {
   auto stats = nlohmann::json::parse(text, nullptr, false);
   if (stats.is_discarded()) return;
   bool any_up = false;
-  for (auto& [_, broker] : stats.value("brokers", nlohmann::json::object()).items()) {
+  // Named copies: items() of a temporary would dangle inside the loops.
+  const auto brokers = stats.value("brokers", nlohmann::json::object());
+  for (auto& [_, broker] : brokers.items()) {
     // The bootstrap pseudo-brokers have nodeid -1 and do not count as a connection.
     if (broker.value("nodeid", -1) >= 0 && broker.value("state", "") == "UP") any_up = true;
   }
   connected_ = any_up;
-  for (auto& [topic, t] : stats.value("topics", nlohmann::json::object()).items()) {
-    for (auto& [partition, p] : t.value("partitions", nlohmann::json::object()).items()) {
+  const auto topics = stats.value("topics", nlohmann::json::object());
+  for (auto& [topic, t] : topics.items()) {
+    const auto partitions = t.value("partitions", nlohmann::json::object());
+    for (auto& [partition, p] : partitions.items()) {
       if (partition == "-1") continue;
       int64_t lag = p.value("consumer_lag", int64_t{-1});
       if (lag < 0) continue;
