@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Runs the whole Vigie suite on this machine: installs what is missing, builds,
+# starts the embedded broker, a private PostgreSQL, every service built so far and
+# a demo camera (vtest.avi over a local RTSP server), then prints where to open
+# things and waits. Ctrl-C stops everything and leaves no process behind.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+run_dir=${VIGIE_RUN_DIR:-$root/run}
+build=${VIGIE_BUILD_DIR:-$root/build/release}
+# PostgreSQL's directory must be reachable by the unprivileged server user, which
+# a checkout under /root is not.
+pg_dir=${VIGIE_PG_DIR:-/var/tmp/vigie-local-$(id -u)/postgres}
+rtsp_port=${VIGIE_DEMO_RTSP_PORT:-8554}
+broker_admin=127.0.0.1:${VIGIE_BROKER_ADMIN_PORT:-9400}
+
+step() { printf '\n\033[1m[%s] %s\033[0m\n' "$1" "$2"; }
+fail() { printf '\nup.sh: %s\n' "$*" >&2; exit 1; }
+
+children=()
+cleanup() {
+  trap - INT TERM EXIT
+  printf '\nStopping Vigie...\n'
+  for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
+  "$root/deploy/local/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -f "$run_dir/local.json"
+  printf 'Stopped: no Vigie process is left running.\n'
+}
+
+# start NAME LOGFILE COMMAND...: a child whose output goes to its log file.
+start() {
+  local name=$1 log=$2
+  shift 2
+  "$@" >>"$log" 2>&1 &
+  children+=("$!")
+  printf '  started %-20s pid %-7s log %s\n' "$name" "$!" "$log"
+}
+
+wait_for_file() {
+  local file=$1 what=$2 log=$3
+  for _ in $(seq 1 150); do
+    [[ -s $file ]] && return 0
+    sleep 0.2
+  done
+  tail -n 20 "$log" >&2 || true
+  fail "$what did not start (log: $log)"
+}
+
+step 1/5 "Installing the Debian packages Vigie needs (only what is missing)"
+"$root/deploy/install-deps.sh"
+
+step 2/5 "Building the services and the demo camera server ($build)"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIE_BENCH=OFF >/dev/null
+cmake --build "$build" --target vigie-broker vigie-rtsp-server
+
+step 3/5 "Preparing the demo video (Debian's opencv-doc vtest.avi as H.264)"
+mkdir -p "$run_dir/logs" "$run_dir/media"
+"$root/tests/fixtures/media/prepare-video.sh" "$run_dir/media"
+
+step 4/5 "Starting the embedded broker, PostgreSQL and the demo camera"
+trap cleanup INT TERM EXIT
+rm -f "$run_dir/bootstrap" "$run_dir/rtsp.port"
+
+start vigie-broker "$run_dir/logs/vigie-broker.log" env \
+  VIGIE_ADMIN_ADDR="$broker_admin" VIGIE_BROKER_BOOTSTRAP_FILE="$run_dir/bootstrap" \
+  "$build/bin/vigie-broker"
+wait_for_file "$run_dir/bootstrap" "the embedded broker" "$run_dir/logs/vigie-broker.log"
+bootstrap=$(<"$run_dir/bootstrap")
+
+database=$(VIGIE_PG_OWNER_PID=$$ "$root/deploy/local/postgres.sh" start "$pg_dir") ||
+  fail "PostgreSQL did not start (see the message above)"
+printf '  started %-20s %s\n' "postgresql" "$database"
+
+start demo-camera "$run_dir/logs/demo-camera.log" \
+  "$build/bin/vigie-rtsp-server" --port "$rtsp_port" --file "$run_dir/media/vtest.ts" \
+  --path /vtest --port-file "$run_dir/rtsp.port"
+wait_for_file "$run_dir/rtsp.port" "the demo camera" "$run_dir/logs/demo-camera.log"
+camera_url="rtsp://127.0.0.1:$(<"$run_dir/rtsp.port")/vtest"
+
+cat >"$run_dir/local.json" <<JSON
+{
+  "kafka_bootstrap": "$bootstrap",
+  "database": "$database",
+  "web": null,
+  "cameras": [{"id": "demo-vtest", "url": "$camera_url"}],
+  "services": {"vigie-broker": "http://$broker_admin"}
+}
+JSON
+
+step 5/5 "Vigie is running"
+cat <<TXT
+  Web interface       not built yet: it comes with the event manager
+  Kafka bootstrap     $bootstrap   (embedded broker: in memory only)
+  PostgreSQL          $database
+  Demo camera         $camera_url
+  Admin endpoints     vigie-broker  http://$broker_admin  (/healthz /readyz /metrics)
+  Logs                $run_dir/logs/
+  Machine-readable    $run_dir/local.json
+
+  Read a topic:       kcat -C -b $bootstrap -t vigie.frames -o beginning
+Press Ctrl-C to stop everything.
+TXT
+
+# Any child dying is an error worth stopping for: a half-running suite misleads.
+while true; do
+  for pid in "${children[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      fail "a process (pid $pid) stopped unexpectedly; see $run_dir/logs/"
+    fi
+  done
+  sleep 1
+done
