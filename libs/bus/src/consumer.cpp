@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include <google/protobuf/descriptor.h>
@@ -118,6 +119,26 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
 
   bool connected() const { return events_.connected(); }
 
+  bool caught_up() {
+    std::lock_guard lock(progress_mutex_);
+    if (!has_assignment_) return false;
+    if (!ends_known_) {
+      for (auto& [key, end] : assigned_) {
+        int64_t low = 0, high = 0;
+        if (consumer_->query_watermark_offsets(key.first, key.second, &low, &high, 2000) != RdKafka::ERR_NO_ERROR)
+          return false;
+        end = high == low ? -1 : high;  // -1: empty, nothing to wait for
+      }
+      ends_known_ = true;
+    }
+    for (auto& [key, end] : assigned_) {
+      if (end < 0) continue;
+      auto it = handled_.find(key);
+      if (it == handled_.end() || it->second < end) return false;
+    }
+    return true;
+  }
+
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
@@ -126,6 +147,12 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
       }
       consumer->assign(partitions);
       events_.set_connected(true);
+      {
+        std::lock_guard lock(progress_mutex_);
+        for (auto* p : partitions) assigned_[{p->topic(), p->partition()}] = -1;
+        ends_known_ = false;
+        has_assignment_ = true;
+      }
       log::info("partitions assigned", {{"group", options_.group_id}, {"count", partitions.size()}});
       if (options_.on_assigned) options_.on_assigned(refs(partitions));
     } else {
@@ -133,6 +160,13 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
       // Hand over exactly what was handled, so the next owner starts there.
       consumer->commitSync();
       for (auto* p : partitions) retry_at_.erase({p->topic(), p->partition()});
+      {
+        std::lock_guard lock(progress_mutex_);
+        for (auto* p : partitions) {
+          assigned_.erase({p->topic(), p->partition()});
+          handled_.erase({p->topic(), p->partition()});
+        }
+      }
       consumer->unassign();
       log::info("partitions revoked", {{"group", options_.group_id}, {"count", partitions.size()}});
     }
@@ -256,6 +290,10 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
     std::vector<RdKafka::TopicPartition*> offsets;
     for (auto& [key, offset] : next_offsets(raw))
       offsets.push_back(RdKafka::TopicPartition::create(key.first, key.second, offset));
+    {
+      std::lock_guard lock(progress_mutex_);
+      for (auto* p : offsets) handled_[{p->topic(), p->partition()}] = p->offset();
+    }
     auto err = consumer_->offsets_store(offsets);
     // A partition revoked meanwhile cannot be stored: its next owner reads it again.
     if (err != RdKafka::ERR_NO_ERROR)
@@ -315,6 +353,11 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
   std::map<PartitionKey, Clock::time_point> retry_at_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
+  std::mutex progress_mutex_;
+  bool has_assignment_ = false;
+  bool ends_known_ = false;
+  std::map<PartitionKey, int64_t> assigned_;  // partition -> its end when first asked
+  std::map<PartitionKey, int64_t> handled_;   // partition -> next offset to handle
 };
 
 Consumer::Consumer(const BusConfig& config, std::string service, ConsumerOptions options,
@@ -327,5 +370,7 @@ Consumer::~Consumer() = default;
 void Consumer::run(std::stop_token stop, const Handler& handler) { impl_->run(stop, handler); }
 
 bool Consumer::connected() const { return impl_->connected(); }
+
+bool Consumer::caught_up() { return impl_->caught_up(); }
 
 }  // namespace vigie::bus

@@ -87,6 +87,10 @@ class Consumer {
   // the group.
   void run(std::stop_token stop, const Handler& handler);
   bool connected() const;
+  // True once this member has handled every partition it was assigned up to the
+  // end each partition had when first asked (e.g. a compacted topic read whole).
+  // Thread-safe; asks the broker for the ends at the first call after an assignment.
+  bool caught_up();
 
  private:
   class Impl;
