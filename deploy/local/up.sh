@@ -59,7 +59,9 @@ mkdir -p "$run_dir/logs" "$run_dir/media"
 "$root/tests/fixtures/media/prepare-video.sh" "$run_dir/media"
 
 step 4/5 "Starting the embedded broker, PostgreSQL and the demo camera"
-trap cleanup INT TERM EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
 rm -f "$run_dir/bootstrap" "$run_dir/rtsp.port"
 
 start vigie-broker "$run_dir/logs/vigie-broker.log" env \
