@@ -15,7 +15,7 @@ ClientEvents::ClientEvents(std::string client, metrics::Metrics& metrics)
                   .Register(metrics.registry())),
       lag_(prometheus::BuildGauge()
                .Name("vigie_bus_consumer_lag")
-               .Help("Messages behind the partition's end, per consumed partition")
+               .Help("Messages behind the partition's end, per consumer and consumed partition")
                .Register(metrics.registry())) {}
 
 void ClientEvents::event_cb(RdKafka::Event& event) {
@@ -54,15 +54,22 @@ void ClientEvents::on_stats(const std::string& text) {
   }
   connected_ = any_up;
   const auto topics = stats.value("topics", nlohmann::json::object());
+  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> seen;
   for (auto& [topic, t] : topics.items()) {
     const auto partitions = t.value("partitions", nlohmann::json::object());
     for (auto& [partition, p] : partitions.items()) {
       if (partition == "-1") continue;
       int64_t lag = p.value("consumer_lag", int64_t{-1});
-      if (lag < 0) continue;
-      lag_.Add({{"topic", topic}, {"partition", partition}}).Set(static_cast<double>(lag));
+      if (lag < 0) continue;  // not consumed by this client
+      auto& gauge = lag_.Add({{"client", client_}, {"topic", topic}, {"partition", partition}});
+      gauge.Set(static_cast<double>(lag));
+      seen[{topic, partition}] = &gauge;
     }
   }
+  for (auto& [key, gauge] : lag_gauges_) {
+    if (!seen.count(key)) lag_.Remove(gauge);
+  }
+  lag_gauges_ = std::move(seen);
 }
 
 }  // namespace vigie::bus

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <string>
 
 #include <librdkafka/rdkafkacpp.h>
@@ -31,6 +32,9 @@ class ClientEvents : public RdKafka::EventCb {
   std::atomic<bool> connected_{false};
   prometheus::Family<prometheus::Counter>& errors_;
   prometheus::Family<prometheus::Gauge>& lag_;
+  // Gauges of the partitions this client reads now; a partition that moved to
+  // another instance loses its gauge rather than keep a stale value.
+  std::map<std::pair<std::string, std::string>, prometheus::Gauge*> lag_gauges_;
 };
 
 }  // namespace vigie::bus

@@ -75,7 +75,7 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
         options_(std::move(options)),
         names_(config.topic_names()),
         dead_letters_(dead_letters),
-        events_(service_ + "-consumer", metrics),
+        events_(service_ + "-" + options_.group_id, metrics),
         consumed_(prometheus::BuildCounter()
                       .Name("vigie_bus_messages_consumed_total")
                       .Help("Messages handled successfully, per topic")
@@ -107,7 +107,13 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
     consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
     if (!consumer_) throw std::runtime_error("cannot create Kafka consumer for group " + options_.group_id + ": " + error);
     std::vector<std::string> topics;
-    for (Topic t : options_.topics) topics.push_back(names_(t));
+    for (Topic t : options_.topics) {
+      topics.push_back(names_(t));
+      // Series at 0 from the start, so Prometheus sees their first increase.
+      consumed_.Add({{"topic", names_(t)}});
+      dead_lettered_.Add({{"topic", names_(t)}});
+    }
+    handler_failures_.Add({{"group", options_.group_id}});
     auto err = consumer_->subscribe(topics);
     if (err != RdKafka::ERR_NO_ERROR)
       throw std::runtime_error("cannot subscribe group " + options_.group_id + ": " + RdKafka::err2str(err));

@@ -31,6 +31,14 @@ class DeliveryReports : public RdKafka::DeliveryReportCb {
                     .Help("Messages the broker did not acknowledge, per topic")
                     .Register(metrics.registry())) {}
 
+  // Every topic's series exists from the start at 0, so a rate sees the first message.
+  void start_at_zero(const TopicNames& names) {
+    for (Topic t : kAllTopics) {
+      produced_.Add({{"topic", names(t)}});
+      failed_.Add({{"topic", names(t)}});
+    }
+  }
+
   void dr_cb(RdKafka::Message& message) override {
     // The report owns one reference, so a caller that stopped waiting is harmless.
     std::unique_ptr<std::shared_ptr<Producer::Waiter>> waiter(
@@ -56,6 +64,7 @@ Producer::Producer(const BusConfig& config, std::string service, metrics::Metric
       topics_(config.topic_names()),
       events_(std::make_unique<ClientEvents>(service_ + "-producer", metrics)),
       reports_(std::make_unique<DeliveryReports>(metrics)) {
+  reports_->start_at_zero(topics_);
   auto conf = make_conf(config, service_);
   set(*conf, "enable.idempotence", "true");
   set(*conf, "acks", "all");
