@@ -13,7 +13,7 @@ packages=(
   prometheus-cpp-dev libopencv-dev libturbojpeg0-dev
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev zlib1g-dev
   # servers and tools the tests and the local run start
   postgresql kcat prometheus ffmpeg opencv-doc procps curl util-linux
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
