@@ -11,7 +11,7 @@ packages=(
   librdkafka-dev libprotobuf-dev protobuf-compiler libboost1.81-dev
   libpqxx-dev libssl-dev libcurl4-openssl-dev nlohmann-json3-dev
   prometheus-cpp-dev libopencv-dev libturbojpeg0-dev
-  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
+  libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev
   libgtest-dev libgmock-dev zlib1g-dev
   # servers and tools the tests and the local run start

@@ -13,6 +13,8 @@ build=${VIGIE_BUILD_DIR:-$root/build/release}
 pg_dir=${VIGIE_PG_DIR:-/var/tmp/vigie-local-$(id -u)/postgres}
 rtsp_port=${VIGIE_DEMO_RTSP_PORT:-8554}
 broker_admin=127.0.0.1:${VIGIE_BROKER_ADMIN_PORT:-9400}
+ingest_admin=127.0.0.1:${VIGIE_INGEST_ADMIN_PORT:-9401}
+motion_admin=127.0.0.1:${VIGIE_MOTION_ADMIN_PORT:-9402}
 
 step() { printf '\n\033[1m[%s] %s\033[0m\n' "$1" "$2"; }
 fail() { printf '\nup.sh: %s\n' "$*" >&2; exit 1; }
@@ -52,13 +54,13 @@ step 1/5 "Installing the Debian packages Vigie needs (only what is missing)"
 
 step 2/5 "Building the services and the demo camera server ($build)"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIE_BENCH=OFF >/dev/null
-cmake --build "$build" --target vigie-broker vigie-rtsp-server
+cmake --build "$build" --target vigie-broker vigie-ingest vigie-motion vigie-rtsp-server
 
 step 3/5 "Preparing the demo video (Debian's opencv-doc vtest.avi as H.264)"
 mkdir -p "$run_dir/logs" "$run_dir/media"
 "$root/tests/fixtures/media/prepare-video.sh" "$run_dir/media"
 
-step 4/5 "Starting the embedded broker, PostgreSQL and the demo camera"
+step 4/5 "Starting the embedded broker, PostgreSQL, the demo camera and the services"
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 trap cleanup EXIT
@@ -80,13 +82,38 @@ start demo-camera "$run_dir/logs/demo-camera.log" \
 wait_for_file "$run_dir/rtsp.port" "the demo camera" "$run_dir/logs/demo-camera.log"
 camera_url="rtsp://127.0.0.1:$(<"$run_dir/rtsp.port")/vtest"
 
+start vigie-ingest "$run_dir/logs/vigie-ingest.log" env \
+  VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$ingest_admin" \
+  "$build/bin/vigie-ingest"
+
+start vigie-motion "$run_dir/logs/vigie-motion.log" env \
+  VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$motion_admin" \
+  "$build/bin/vigie-motion"
+
+# The demo camera goes on the cameras topic the way any integrator's tool could
+# put it there: protobuf text format encoded by protoc, produced by kcat.
+# (Until the event manager exists, nothing else writes that topic.)
+protoc --encode vigie.v1.Camera -I "$root/proto" "$root/proto/vigie/v1/camera.proto" \
+  >"$run_dir/demo-camera.pb" <<PROTO
+schema_version: 1
+id: "demo-vtest"
+name: "Demo: pedestrians (vtest.avi)"
+enabled: true
+analysis_stream { kind: KIND_RTSP url: "$camera_url" }
+position { latitude: 48.8566 longitude: 2.3522 }
+frames { fps: 5 width: 640 }
+revision: 1
+PROTO
+kcat -P -b "$bootstrap" -t vigie.cameras -k demo-vtest "$run_dir/demo-camera.pb"
+
 cat >"$run_dir/local.json" <<JSON
 {
   "kafka_bootstrap": "$bootstrap",
   "database": "$database",
   "web": null,
   "cameras": [{"id": "demo-vtest", "url": "$camera_url"}],
-  "services": {"vigie-broker": "http://$broker_admin"}
+  "services": {"vigie-broker": "http://$broker_admin", "vigie-ingest": "http://$ingest_admin",
+               "vigie-motion": "http://$motion_admin"}
 }
 JSON
 
@@ -97,10 +124,14 @@ cat <<TXT
   PostgreSQL          $database
   Demo camera         $camera_url
   Admin endpoints     vigie-broker  http://$broker_admin  (/healthz /readyz /metrics)
+                      vigie-ingest  http://$ingest_admin
+                      vigie-motion  http://$motion_admin
   Logs                $run_dir/logs/
   Machine-readable    $run_dir/local.json
 
-  Read a topic:       kcat -C -b $bootstrap -t vigie.frames -o beginning
+  Read a topic (the newest camera status, the newest motion event, decoded):
+    kcat -C -b $bootstrap -t vigie.status -o -1 -c 1 -e -D '' -q | protoc --decode vigie.v1.CameraStatus -I $root/proto $root/proto/vigie/v1/status.proto
+    kcat -C -b $bootstrap -t vigie.motion -o -1 -c 1 -e -D '' -q | protoc --decode vigie.v1.MotionEvent -I $root/proto $root/proto/vigie/v1/motion.proto | grep -v frame_jpeg
 Press Ctrl-C to stop everything.
 TXT
 

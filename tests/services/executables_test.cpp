@@ -100,6 +100,8 @@ TEST(Executables, EveryServiceServesTheAdminEndpointsAndStopsCleanlyOnSigterm) {
   BrokerFixture broker;
   std::map<std::string, std::string> kafka{{"VIGIE_KAFKA_BOOTSTRAP", broker.bootstrap()}};
   check_admin_endpoints("vigie-broker", {});
+  check_admin_endpoints("vigie-ingest", kafka);
+  check_admin_endpoints("vigie-motion", kafka);
   TempDir dir;
   auto probe_env = kafka;
   probe_env["VIGIE_PROBE_OUT"] = dir.path() + "/probe.out";
