@@ -29,6 +29,8 @@
 #include <vector>
 
 #include "ffmpeg_source.h"
+#include "vigie/config/settings.h"
+#include "vigie/log/log.h"
 #include "frame_encoder.h"
 
 extern char** environ;
@@ -203,11 +205,24 @@ double memory_per_camera_mb(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigie::config::Spec spec(
+      "vigie-bench-ingest",
+      "Benchmark of vigie-ingest's decoding: makes a 720p25 H.264 file from vtest.avi, then\n"
+      "compares, in one run, ffmpeg -threads 1 decoding it with ingest's own path (decode\n"
+      "only, decode + publishing 640 px JPEGs at 5 fps, keyframes only), as frames per\n"
+      "second per core and cameras per core, and measures resident memory per camera.");
+  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
+              "lowest level of the JSON log lines written to stderr")
+      .text("VIGIE_BENCH_DIR", "", "where the test file is made and kept (default: a temporary directory)");
+  auto settings = spec.load(argc, argv);
+  vigie::log::Level level = vigie::log::Level::warn;
+  vigie::log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
+  vigie::log::init("vigie-bench-ingest", level);
   try {
     fs::path dir;
     bool temporary = false;
-    if (argc > 1) {
-      dir = argv[1];
+    if (!settings.text("VIGIE_BENCH_DIR").empty()) {
+      dir = settings.text("VIGIE_BENCH_DIR");
       fs::create_directories(dir);
     } else {
       std::string pattern = (fs::temp_directory_path() / "vigie-bench-ingest-XXXXXX").string();
