@@ -20,21 +20,29 @@ step() { printf '\n\033[1m[%s] %s\033[0m\n' "$1" "$2"; }
 fail() { printf '\nup.sh: %s\n' "$*" >&2; exit 1; }
 
 children=()
+# Stops the children in the reverse order of their start, each waited for: the
+# services first, while the broker still runs to take their last commits and
+# messages, then the camera and the broker.
 cleanup() {
   trap - INT TERM EXIT
   printf '\nStopping Vigie...\n'
-  for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
+  local i
+  for ((i = ${#children[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${children[i]}" 2>/dev/null || true
+    wait "${children[i]}" 2>/dev/null || true
+  done
   "$root/deploy/local/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true
   rm -f "$run_dir/local.json"
   printf 'Stopped: no Vigie process is left running.\n'
 }
 
-# start NAME LOGFILE COMMAND...: a child whose output goes to its log file.
+# start NAME LOGFILE COMMAND...: a child whose output goes to its log file, in a
+# session of its own so that Ctrl-C reaches only this script, which then stops
+# everything in order.
 start() {
   local name=$1 log=$2
   shift 2
-  "$@" >>"$log" 2>&1 &
+  setsid "$@" >>"$log" 2>&1 </dev/null &
   children+=("$!")
   printf '  started %-20s pid %-7s log %s\n' "$name" "$!" "$log"
 }

@@ -33,8 +33,9 @@ void ClientEvents::event_cb(RdKafka::Event& event) {
       on_stats(event.str());
       break;
     case RdKafka::Event::EVENT_LOG:
-      // Warnings repeat what EVENT_ERROR already reported (refused connections ...).
-      if (event.severity() <= RdKafka::Event::EVENT_SEVERITY_ERROR)
+      // Up to "error", log events repeat what EVENT_ERROR already reported
+      // (refused connections ...).
+      if (event.severity() <= RdKafka::Event::EVENT_SEVERITY_CRITICAL)
         log::warn("kafka client", {{"client", client_}, {"facility", event.fac()}, {"detail", event.str()}});
       break;
     default:
