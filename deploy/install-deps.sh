@@ -20,6 +20,18 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
 )
 
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+# The test and demo video ships in opencv-doc under /usr/share/doc, which slim
+# images (debian:bookworm-slim) tell dpkg to skip: keep that one folder.
+video=/usr/share/doc/opencv-doc/examples/data/vtest.avi
+dpkg_keep=/etc/dpkg/dpkg.cfg.d/vigie-test-video
+if [ -d /etc/dpkg/dpkg.cfg.d ] && grep -qs '^path-exclude=/usr/share/doc' /etc/dpkg/dpkg.cfg.d/* &&
+  [ ! -f "$dpkg_keep" ]; then
+  echo "path-include=/usr/share/doc/opencv-doc/examples/data/*" | "${sudo_cmd[@]}" tee "$dpkg_keep" >/dev/null
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
@@ -27,13 +39,16 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Installed before the path-include rule existed: the video was skipped.
+if dpkg-query -W -f='${Status}' opencv-doc 2>/dev/null | grep -q '^install ok installed$' && [ ! -f "$video" ]; then
+  "${sudo_cmd[@]}" apt-get install -y -qq --reinstall opencv-doc
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install: all ${#packages[@]} Debian packages already installed"
   exit 0
 fi
 
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 echo "install: installing ${#missing[@]} Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
