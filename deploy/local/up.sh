@@ -15,6 +15,7 @@ rtsp_port=${VIGIE_DEMO_RTSP_PORT:-8554}
 broker_admin=127.0.0.1:${VIGIE_BROKER_ADMIN_PORT:-9400}
 ingest_admin=127.0.0.1:${VIGIE_INGEST_ADMIN_PORT:-9401}
 motion_admin=127.0.0.1:${VIGIE_MOTION_ADMIN_PORT:-9402}
+event_manager_admin=127.0.0.1:${VIGIE_EVENT_MANAGER_ADMIN_PORT:-9406}
 
 step() { printf '\n\033[1m[%s] %s\033[0m\n' "$1" "$2"; }
 fail() { printf '\nup.sh: %s\n' "$*" >&2; exit 1; }
@@ -62,7 +63,7 @@ step 1/5 "Installing the Debian packages Vigie needs (only what is missing)"
 
 step 2/5 "Building the services and the demo camera server ($build)"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIE_BENCH=OFF >/dev/null
-cmake --build "$build" --target vigie-broker vigie-ingest vigie-motion vigie-rtsp-server
+cmake --build "$build" --target vigie-broker vigie-ingest vigie-motion vigie-event-manager vigie-rtsp-server
 
 step 3/5 "Preparing the demo video (Debian's opencv-doc vtest.avi as H.264)"
 mkdir -p "$run_dir/logs" "$run_dir/media"
@@ -90,8 +91,21 @@ start demo-camera "$run_dir/logs/demo-camera.log" \
 wait_for_file "$run_dir/rtsp.port" "the demo camera" "$run_dir/logs/demo-camera.log"
 camera_url="rtsp://127.0.0.1:$(<"$run_dir/rtsp.port")/vtest"
 
+# The key that seals cameras' credentials, made once per machine and kept with the
+# local run's data (readable by this user only).
+fernet_key_file=${VIGIE_FERNET_KEY_FILE:-$(dirname "$pg_dir")/fernet.key}
+if [[ ! -s $fernet_key_file ]]; then
+  (umask 077 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' >"$fernet_key_file")
+fi
+fernet_key=$(<"$fernet_key_file")
+
+start vigie-event-manager "$run_dir/logs/vigie-event-manager.log" env \
+  VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$event_manager_admin" \
+  VIGIE_DATABASE_URL="$database" VIGIE_FERNET_KEY="$fernet_key" \
+  "$build/bin/vigie-event-manager"
+
 start vigie-ingest "$run_dir/logs/vigie-ingest.log" env \
-  VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$ingest_admin" \
+  VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$ingest_admin" VIGIE_FERNET_KEY="$fernet_key" \
   "$build/bin/vigie-ingest"
 
 start vigie-motion "$run_dir/logs/vigie-motion.log" env \
@@ -100,7 +114,7 @@ start vigie-motion "$run_dir/logs/vigie-motion.log" env \
 
 # The demo camera goes on the cameras topic the way any integrator's tool could
 # put it there: protobuf text format encoded by protoc, produced by kcat.
-# (Until the event manager exists, nothing else writes that topic.)
+# (Until the event manager's REST API exists, cameras cannot be added through it.)
 protoc --encode vigie.v1.Camera -I "$root/proto" "$root/proto/vigie/v1/camera.proto" \
   >"$run_dir/demo-camera.pb" <<PROTO
 schema_version: 1
@@ -121,19 +135,21 @@ cat >"$run_dir/local.json" <<JSON
   "web": null,
   "cameras": [{"id": "demo-vtest", "url": "$camera_url"}],
   "services": {"vigie-broker": "http://$broker_admin", "vigie-ingest": "http://$ingest_admin",
-               "vigie-motion": "http://$motion_admin"}
+               "vigie-motion": "http://$motion_admin",
+               "vigie-event-manager": "http://$event_manager_admin"}
 }
 JSON
 
 step 5/5 "Vigie is running"
 cat <<TXT
-  Web interface       not built yet: it comes with the event manager
+  Web interface       not built yet: it comes with the event manager's REST API
   Kafka bootstrap     $bootstrap   (embedded broker: in memory only)
   PostgreSQL          $database
   Demo camera         $camera_url
   Admin endpoints     vigie-broker  http://$broker_admin  (/healthz /readyz /metrics)
                       vigie-ingest  http://$ingest_admin
                       vigie-motion  http://$motion_admin
+                      vigie-event-manager  http://$event_manager_admin
   Logs                $run_dir/logs/
   Machine-readable    $run_dir/local.json
 

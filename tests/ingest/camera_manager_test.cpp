@@ -3,6 +3,7 @@
 // servers in ingest_service_test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "camera_manager.h"
@@ -102,9 +103,11 @@ TEST_F(CameraManagerTest, DisabledOrDeletedCamerasStopAndADisabledOneIsReported)
   manager.apply("b", nullptr, 1);
   EXPECT_TRUE(manager.running().empty());
   std::lock_guard lock(recorder.m);
-  ASSERT_FALSE(recorder.statuses.empty());
-  EXPECT_EQ(recorder.statuses.back().state(), v1::CameraStatus::STATE_DISABLED);
-  EXPECT_EQ(recorder.statuses.back().camera_id(), "a");
+  // Workers report from their own threads: look for a's report, not the latest one.
+  auto disabled = std::find_if(recorder.statuses.begin(), recorder.statuses.end(), [](auto& s) {
+    return s.camera_id() == "a" && s.state() == v1::CameraStatus::STATE_DISABLED;
+  });
+  EXPECT_NE(disabled, recorder.statuses.end());
 }
 
 TEST_F(CameraManagerTest, ReleasingAPartitionStopsOnlyItsCameras) {
