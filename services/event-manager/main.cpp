@@ -42,14 +42,7 @@ int main(int argc, char** argv) try {
       .secret("VIGIE_FERNET_KEY",
               "Fernet key (base64url, 32 bytes) that seals cameras' credentials; without it a camera "
               "cannot be given credentials",
-              false, [](const std::string& v) -> std::string {
-                try {
-                  crypto::Fernet::from_key(v);
-                  return "";
-                } catch (const std::exception&) {
-                  return "a Fernet key: 32 bytes in URL-safe base64";
-                }
-              });
+              false, crypto::Fernet::check_key);
   auto settings = spec.load(argc, argv);
   app::Runtime runtime("vigie-event-manager", settings);
   auto config = bus::from_settings(settings);

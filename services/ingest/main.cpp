@@ -35,14 +35,7 @@ int main(int argc, char** argv) {
       .duration("VIGIE_INGEST_STATUS_INTERVAL", 10s, "camera status is published on every change and this often")
       .integer("VIGIE_INGEST_JPEG_QUALITY", 80, 10, 100, "JPEG quality of published frames")
       .secret("VIGIE_FERNET_KEY", "Fernet key (base64url, 32 bytes) that decrypts cameras' credentials", false,
-              [](const std::string& v) -> std::string {
-                try {
-                  crypto::Fernet::from_key(v);
-                  return "";
-                } catch (const std::exception&) {
-                  return "a Fernet key: 32 bytes in URL-safe base64";
-                }
-              })
+              crypto::Fernet::check_key)
       .flag("--scan-v4l2", "print the local V4L2 capture devices as JSON and exit");
   auto settings = spec.load(argc, argv);
   if (settings.flag("--scan-v4l2")) {

@@ -200,4 +200,13 @@ std::string Fernet::decrypt(std::string_view token, std::optional<std::chrono::s
   return std::string(plaintext.bytes.begin(), plaintext.bytes.begin() + written + final_written);
 }
 
+std::string Fernet::check_key(const std::string& key) {
+  try {
+    from_key(key);
+    return "";
+  } catch (const std::exception&) {
+    return "a Fernet key: 32 bytes in URL-safe base64";
+  }
+}
+
 }  // namespace vigie::crypto

@@ -31,6 +31,9 @@ class Fernet {
   static Fernet from_key(std::string_view base64url_key);
   // A new random key, in the form from_key reads.
   static std::string generate_key();
+  // For configuration checks: "" when key is a usable Fernet key, else what is
+  // expected (never the key itself).
+  static std::string check_key(const std::string& key);
 
   Fernet(const Fernet& other) = default;
   Fernet& operator=(const Fernet& other) = default;
