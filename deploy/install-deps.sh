@@ -18,7 +18,13 @@ packages=(
   postgresql kcat prometheus ffmpeg opencv-doc procps curl util-linux
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  # the web interface: Node.js builds it, chromium runs its browser tests
+  nodejs chromium
+  # inference: OpenCV's cascades, and what converts the default model to ONNX
+  opencv-data python3-onnx python3-numpy
 )
+# Debian's npm; a Node.js from elsewhere (NodeSource) ships its own and conflicts with it.
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -46,11 +52,32 @@ fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install: all ${#packages[@]} Debian packages already installed"
-  exit 0
+else
+  echo "install: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "install: done"
 fi
 
-echo "install: installing ${#missing[@]} Debian packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-echo "install: done"
+# The web interface's npm packages, exactly as web/package-lock.json pins them
+# (npm ci), without install scripts: nothing runs or downloads beyond the
+# registry's packages. Skipped while node_modules matches the lockfile (and when
+# this script was copied alone, without web/).
+web=$(dirname "${BASH_SOURCE[0]}")/../web
+if [ -f "$web/package-lock.json" ]; then
+  lock_sum=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$web/node_modules/.vigie-lock-sha256" 2>/dev/null)" = "$lock_sum" ]; then
+    echo "install: web/node_modules matches web/package-lock.json"
+  else
+    echo "install: npm ci in web/"
+    (cd "$web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" >"$web/node_modules/.vigie-lock-sha256"
+  fi
+fi
+
+# The inference models (and ONNX Runtime) by name from the npm registry, pinned
+# and hash-checked, into a cache outside git; kept when already there. (Absent
+# when this script was copied alone, as the Docker build does.)
+fetch_models=$(dirname "${BASH_SOURCE[0]}")/models/fetch-models.sh
+if [ -x "$fetch_models" ]; then "$fetch_models"; fi

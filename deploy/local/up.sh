@@ -15,7 +15,9 @@ rtsp_port=${VIGIE_DEMO_RTSP_PORT:-8554}
 broker_admin=127.0.0.1:${VIGIE_BROKER_ADMIN_PORT:-9400}
 ingest_admin=127.0.0.1:${VIGIE_INGEST_ADMIN_PORT:-9401}
 motion_admin=127.0.0.1:${VIGIE_MOTION_ADMIN_PORT:-9402}
+inference_admin=127.0.0.1:${VIGIE_INFERENCE_ADMIN_PORT:-9403}
 event_manager_admin=127.0.0.1:${VIGIE_EVENT_MANAGER_ADMIN_PORT:-9406}
+event_manager_http=127.0.0.1:${VIGIE_HTTP_PORT:-8080}
 
 step() { printf '\n\033[1m[%s] %s\033[0m\n' "$1" "$2"; }
 fail() { printf '\nup.sh: %s\n' "$*" >&2; exit 1; }
@@ -63,7 +65,8 @@ step 1/5 "Installing the Debian packages Vigie needs (only what is missing)"
 
 step 2/5 "Building the services and the demo camera server ($build)"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIE_BENCH=OFF >/dev/null
-cmake --build "$build" --target vigie-broker vigie-ingest vigie-motion vigie-event-manager vigie-rtsp-server
+cmake --build "$build" --target vigie-broker vigie-ingest vigie-motion vigie-inference vigie-event-manager vigie-rtsp-server \
+  vigie-web
 
 step 3/5 "Preparing the demo video (Debian's opencv-doc vtest.avi as H.264)"
 mkdir -p "$run_dir/logs" "$run_dir/media"
@@ -99,10 +102,18 @@ if [[ ! -s $fernet_key_file ]]; then
 fi
 fernet_key=$(<"$fernet_key_file")
 
+# The first start writes user admin's generated password there (mode 0600); it
+# stays with the local run's data, as the database does.
+admin_password_file=$(dirname "$pg_dir")/admin-password.txt
+rm -f "$run_dir/http.url"
 start vigie-event-manager "$run_dir/logs/vigie-event-manager.log" env \
   VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$event_manager_admin" \
   VIGIE_DATABASE_URL="$database" VIGIE_FERNET_KEY="$fernet_key" \
+  VIGIE_HTTP_ADDR="$event_manager_http" VIGIE_HTTP_URL_FILE="$run_dir/http.url" VIGIE_WEB_DIR="$build/web" \
+  VIGIE_FIRST_ADMIN_PASSWORD_FILE="$admin_password_file" VIGIE_INGEST_ADMIN_URLS="http://$ingest_admin" \
   "$build/bin/vigie-event-manager"
+wait_for_file "$run_dir/http.url" "the event manager" "$run_dir/logs/vigie-event-manager.log"
+api=$(<"$run_dir/http.url")
 
 start vigie-ingest "$run_dir/logs/vigie-ingest.log" env \
   VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$ingest_admin" VIGIE_FERNET_KEY="$fernet_key" \
@@ -112,43 +123,62 @@ start vigie-motion "$run_dir/logs/vigie-motion.log" env \
   VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$motion_admin" \
   "$build/bin/vigie-motion"
 
-# The demo camera goes on the cameras topic the way any integrator's tool could
-# put it there: protobuf text format encoded by protoc, produced by kcat.
-# (Until the event manager's REST API exists, cameras cannot be added through it.)
-protoc --encode vigie.v1.Camera -I "$root/proto" "$root/proto/vigie/v1/camera.proto" \
-  >"$run_dir/demo-camera.pb" <<PROTO
-schema_version: 1
-id: "demo-vtest"
-name: "Demo: pedestrians (vtest.avi)"
-enabled: true
-analysis_stream { kind: KIND_RTSP url: "$camera_url" }
-position { latitude: 48.8566 longitude: 2.3522 }
-frames { fps: 5 width: 640 }
-revision: 1
-PROTO
-kcat -P -b "$bootstrap" -t vigie.cameras -k demo-vtest "$run_dir/demo-camera.pb"
+start vigie-inference "$run_dir/logs/vigie-inference.log" env \
+  VIGIE_KAFKA_BOOTSTRAP="$bootstrap" VIGIE_ADMIN_ADDR="$inference_admin" \
+  "$build/bin/vigie-inference"
+
+# The demo camera and a people analysis are registered through the REST API, as
+# an operator would, with the first admin's account. A camera that exists is
+# brought up to date; once the admin's password was changed (the file no longer
+# opens the account) the demo is left as it is.
+api_call() {  # METHOD PATH [BODY]: prints the HTTP status, the answer goes to $run_dir/api.out
+  curl -sS -o "$run_dir/api.out" -w '%{http_code}' -X "$1" -H 'Content-Type: application/json' \
+    ${token:+-H "Authorization: Bearer $token"} ${3:+--data "$3"} "$api$2"
+}
+token=
+admin_password=$(cat "$admin_password_file" 2>/dev/null || true)
+login=$(printf '{"username":"admin","password":"%s"}' "$admin_password")
+if [[ -n $admin_password && $(api_call POST /api/auth/login "$login") == 200 ]]; then
+  token=$(/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' <"$run_dir/api.out")
+  api_call POST /api/analyses '{"name": "people", "type": "police", "detector": "opencv-dnn:centernet-coco",
+    "labels": ["person"], "min_score": 0.4, "positives_needed": 5, "window_ms": 10000, "fps": 1,
+    "perimeter_m": 60, "actions": ["Look at the live view", "Send a patrol if someone is on the square at night"]}' \
+    >/dev/null
+  demo_camera=$(printf '{"id": "demo-vtest", "name": "Demo: pedestrians (vtest.avi)",
+    "analysis_stream": {"kind": "rtsp", "url": "%s"}, "latitude": 48.8566, "longitude": 2.3522,
+    "frames": {"fps": 5, "width": 640}, "analyses": ["people"]}' "$camera_url")
+  status=$(api_call POST /api/cameras "$demo_camera")
+  if [[ $status == 409 ]]; then status=$(api_call PUT /api/cameras/demo-vtest "$demo_camera"); fi
+  [[ $status == 200 || $status == 201 ]] || fail "the demo camera was refused ($status): $(<"$run_dir/api.out")"
+else
+  printf '  (the demo camera was registered on an earlier run: the first admin password no longer opens the account)\n'
+fi
 
 cat >"$run_dir/local.json" <<JSON
 {
   "kafka_bootstrap": "$bootstrap",
   "database": "$database",
-  "web": null,
+  "web": "$api",
   "cameras": [{"id": "demo-vtest", "url": "$camera_url"}],
   "services": {"vigie-broker": "http://$broker_admin", "vigie-ingest": "http://$ingest_admin",
                "vigie-motion": "http://$motion_admin",
+               "vigie-inference": "http://$inference_admin",
                "vigie-event-manager": "http://$event_manager_admin"}
 }
 JSON
 
 step 5/5 "Vigie is running"
 cat <<TXT
-  Web interface       not built yet: it comes with the event manager's REST API
+  Web interface       $api
+  First admin         ${token:+user admin, password: $admin_password}${token:-user admin (its password was changed since the first start)}
+  REST API            $api/api  (docs/openapi.yaml)
   Kafka bootstrap     $bootstrap   (embedded broker: in memory only)
   PostgreSQL          $database
   Demo camera         $camera_url
   Admin endpoints     vigie-broker  http://$broker_admin  (/healthz /readyz /metrics)
                       vigie-ingest  http://$ingest_admin
                       vigie-motion  http://$motion_admin
+                      vigie-inference  http://$inference_admin  (+ POST /models/opencv-dnn/centernet-coco)
                       vigie-event-manager  http://$event_manager_admin
   Logs                $run_dir/logs/
   Machine-readable    $run_dir/local.json

@@ -78,6 +78,8 @@ TEST(Topics, EveryTopicHasAMessageTypeWithASchemaVersion) {
   }
   EXPECT_TRUE(topic_compacted(Topic::cameras));
   EXPECT_FALSE(topic_compacted(Topic::frames));
+  EXPECT_EQ(topic_retention(Topic::status), std::chrono::hours(1));
+  EXPECT_FALSE(topic_retention(Topic::events).has_value());
 }
 
 TEST(Headers, TraceIdsAreUniqueHex) {

@@ -12,47 +12,17 @@
 
 #include "broker_fixture.h"
 #include "camera_store.h"
+#include "event_manager_process.h"
 #include "event_manager_test_support.h"
 #include "http_client.h"
 #include "migrations.h"
 #include "process.h"
 #include "topic_reader.h"
-#include "vigie/crypto/fernet.h"
 
 namespace vigie::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-class EventManagerProcess {
- public:
-  EventManagerProcess(const BrokerFixture& broker, const std::string& database_url,
-                      std::map<std::string, std::string> extra = {})
-      : dir_("vigie-em") {
-    std::map<std::string, std::string> env{{"VIGIE_KAFKA_BOOTSTRAP", broker.bootstrap()},
-                                           {"VIGIE_DATABASE_URL", database_url},
-                                           {"VIGIE_FERNET_KEY", crypto::Fernet::generate_key()},
-                                           {"VIGIE_ADMIN_ADDR", "127.0.0.1:0"},
-                                           {"VIGIE_ADMIN_URL_FILE", dir_.path() + "/admin.url"}};
-    for (auto& [k, v] : extra) env[k] = v;
-    process_ = std::make_unique<Process>(
-        Process::Options{{binary_path("vigie-event-manager")}, env, dir_.path() + "/log", {}});
-  }
-
-  // The admin URL, once the process listens ("" if it did not within 30 s).
-  std::string admin_url() {
-    std::string url;
-    wait_until([&] { return !(url = read_file(dir_.path() + "/admin.url")).empty(); }, 30s);
-    if (!url.empty()) url.pop_back();
-    return url;
-  }
-  std::string log() const { return read_file(dir_.path() + "/log"); }
-  Process& process() { return *process_; }
-
- private:
-  TempDir dir_;
-  std::unique_ptr<Process> process_;
-};
 
 std::string database_url(const EventManagerDatabase& em) {
   // Trust authentication ignores it: the password is there to be kept out of sight.
@@ -153,7 +123,7 @@ TEST(EventManagerService, NeverEchoesTheDatabaseUrl) {
   auto [help_code, help] = run({"--help"}, {});
   EXPECT_EQ(help_code, 0);
   EXPECT_NE(help.find("VIGIE_DATABASE_URL"), std::string::npos) << help;
-  EXPECT_NE(help.find("Not yet: the REST API"), std::string::npos) << help;
+  EXPECT_NE(help.find("VIGIE_HTTP_ADDR"), std::string::npos) << help;
 
   auto [missing_code, missing] = run({}, {{"VIGIE_DATABASE_URL", ""}});
   EXPECT_EQ(missing_code, 2) << missing;

@@ -102,6 +102,7 @@ TEST(Executables, EveryServiceServesTheAdminEndpointsAndStopsCleanlyOnSigterm) {
   check_admin_endpoints("vigie-broker", {});
   check_admin_endpoints("vigie-ingest", kafka);
   check_admin_endpoints("vigie-motion", kafka);
+  check_admin_endpoints("vigie-inference", kafka);
   TempDir dir;
   auto probe_env = kafka;
   probe_env["VIGIE_PROBE_OUT"] = dir.path() + "/probe.out";

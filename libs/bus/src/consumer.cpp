@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include <google/protobuf/descriptor.h>
@@ -150,6 +151,8 @@ class Consumer::Impl : public RdKafka::RebalanceCb {
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
       if (options_.from_beginning_on_assign) {
         for (auto* p : partitions) p->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+      } else if (options_.from_end_on_assign) {
+        for (auto* p : partitions) p->set_offset(RdKafka::Topic::OFFSET_END);
       }
       consumer->assign(partitions);
       events_.set_connected(true);
@@ -378,5 +381,12 @@ void Consumer::run(std::stop_token stop, const Handler& handler) { impl_->run(st
 bool Consumer::connected() const { return impl_->connected(); }
 
 bool Consumer::caught_up() { return impl_->caught_up(); }
+
+std::string private_group_id(const std::string& prefix) {
+  std::random_device rd;
+  char suffix[17];
+  std::snprintf(suffix, sizeof suffix, "%08x%08x", rd(), rd());
+  return prefix + suffix;
+}
 
 }  // namespace vigie::bus

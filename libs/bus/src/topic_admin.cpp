@@ -55,6 +55,8 @@ void ensure_topics(const BusConfig& config, const std::vector<Topic>& topics,
                                                     config.replication_factor, errstr, sizeof errstr);
     if (!nt) throw std::invalid_argument("topic " + name + ": " + errstr);
     if (topic_compacted(t)) rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
+    if (auto retention = topic_retention(t))
+      rd_kafka_NewTopic_set_config(nt, "retention.ms", std::to_string(retention->count()).c_str());
     wanted.push_back(nt);
   }
   if (wanted.empty()) return;

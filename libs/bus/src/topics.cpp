@@ -44,6 +44,18 @@ const google::protobuf::Descriptor* topic_message(Topic topic) {
 
 bool topic_compacted(Topic topic) { return topic == Topic::cameras; }
 
+std::optional<std::chrono::milliseconds> topic_retention(Topic topic) {
+  using namespace std::chrono_literals;
+  switch (topic) {
+    // Pictures are large and worth little once old: recordings keep what matters.
+    case Topic::frames: return 10min;
+    // Ingest repeats every camera's status every few seconds: an hour tells a
+    // reader that starts from the beginning the state of every camera.
+    case Topic::status: return 1h;
+    default: return std::nullopt;
+  }
+}
+
 std::optional<Topic> TopicNames::parse(std::string_view name) const {
   for (Topic t : kAllTopics) {
     if (name == (*this)(t)) return t;

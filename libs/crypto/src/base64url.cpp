@@ -1,4 +1,4 @@
-#include "base64url.h"
+#include "vigie/crypto/base64url.h"
 
 #include <array>
 

@@ -9,7 +9,8 @@
 #include <memory>
 #include <vector>
 
-#include "base64url.h"
+#include "vigie/crypto/base64url.h"
+#include "vigie/crypto/openssl_failure.h"
 
 namespace vigie::crypto {
 namespace {
@@ -37,19 +38,6 @@ struct SecretBytes {
   ~SecretBytes() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
 };
 
-// OpenSSL's own reason for the last failure: these are failures of the library or
-// the machine (no memory, no entropy), never of the data, so no secret is in them.
-std::string openssl_failure(const char* what) {
-  std::string message = std::string("Fernet: ") + what + " failed";
-  if (unsigned long code = ERR_get_error(); code != 0) {
-    char reason[256];
-    ERR_error_string_n(code, reason, sizeof reason);
-    message += std::string(": ") + reason;
-  }
-  ERR_clear_error();
-  return message;
-}
-
 int checked_length(size_t size) {
   if (size > static_cast<size_t>(INT_MAX - static_cast<int>(kBlockSize))) {
     throw std::length_error("Fernet: plaintext too large");
@@ -63,14 +51,14 @@ Mac hmac_sha256(const std::array<uint8_t, 16>& key, std::span<const uint8_t> dat
   if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(), data.data(),
                 data.size(), mac.data(), mac.size(), &length) == nullptr ||
       length != mac.size()) {
-    throw std::runtime_error(openssl_failure("HMAC-SHA256"));
+    throw std::runtime_error(openssl_failure("Fernet", "HMAC-SHA256"));
   }
   return mac;
 }
 
 CipherContext new_cipher_context() {
   CipherContext context(EVP_CIPHER_CTX_new());
-  if (!context) throw std::runtime_error(openssl_failure("EVP_CIPHER_CTX_new"));
+  if (!context) throw std::runtime_error(openssl_failure("Fernet", "EVP_CIPHER_CTX_new"));
   return context;
 }
 
@@ -101,7 +89,7 @@ Fernet Fernet::from_key(std::string_view base64url_key) {
 std::string Fernet::generate_key() {
   SecretBytes key{std::vector<uint8_t>(32)};
   if (RAND_bytes(key.bytes.data(), static_cast<int>(key.bytes.size())) != 1) {
-    throw std::runtime_error(openssl_failure("RAND_bytes"));
+    throw std::runtime_error(openssl_failure("Fernet", "RAND_bytes"));
   }
   return base64url_encode(key.bytes);
 }
@@ -114,7 +102,7 @@ Fernet::~Fernet() {
 std::string Fernet::encrypt(std::string_view plaintext) const {
   std::array<uint8_t, kIvSize> iv{};
   if (RAND_bytes(iv.data(), static_cast<int>(iv.size())) != 1) {
-    throw std::runtime_error(openssl_failure("RAND_bytes"));
+    throw std::runtime_error(openssl_failure("Fernet", "RAND_bytes"));
   }
   return encrypt_at(plaintext, unix_now(), iv);
 }
@@ -141,7 +129,7 @@ std::string Fernet::encrypt_at(std::string_view plaintext, int64_t unix_time,
                         reinterpret_cast<const uint8_t*>(plaintext.data()),
                         plaintext_length) != 1 ||
       EVP_EncryptFinal_ex(context.get(), ciphertext + written, &final_written) != 1) {
-    throw std::runtime_error(openssl_failure("AES-128-CBC encryption"));
+    throw std::runtime_error(openssl_failure("Fernet", "AES-128-CBC encryption"));
   }
   const size_t signed_size = kHeaderSize + static_cast<size_t>(written + final_written);
   const Mac mac = hmac_sha256(signing_, std::span(token.data(), signed_size));
@@ -190,7 +178,7 @@ std::string Fernet::decrypt(std::string_view token, std::optional<std::chrono::s
                           data.data() + 1 + kTimestampSize, nullptr) != 1 ||
       EVP_DecryptUpdate(context.get(), plaintext.bytes.data(), &written, data.data() + kHeaderSize,
                         checked_length(ciphertext_size)) != 1) {
-    throw std::runtime_error(openssl_failure("AES-128-CBC decryption"));
+    throw std::runtime_error(openssl_failure("Fernet", "AES-128-CBC decryption"));
   }
   if (EVP_DecryptFinal_ex(context.get(), plaintext.bytes.data() + written, &final_written) != 1) {
     // Only bad padding fails here; OpenSSL's queued reason says nothing more.

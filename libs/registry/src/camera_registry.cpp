@@ -1,23 +1,10 @@
 #include "vigie/registry/camera_registry.h"
 
-#include <random>
-
 #include "vigie/bus/consumer.h"
 #include "vigie/bus/producer.h"
 #include "vigie/log/log.h"
 
 namespace vigie::registry {
-namespace {
-
-// Each instance needs every camera, not a share of them: a group of its own.
-std::string private_group(const std::string& service) {
-  std::random_device rd;
-  char suffix[17];
-  std::snprintf(suffix, sizeof suffix, "%08x%08x", rd(), rd());
-  return service + "-registry-" + suffix;
-}
-
-}  // namespace
 
 class CameraRegistry::Impl {
  public:
@@ -25,7 +12,8 @@ class CameraRegistry::Impl {
        metrics::Metrics& metrics, bus::Producer& dead_letters)
       : owner_(owner),
         consumer_(config, service,
-                  bus::ConsumerOptions{.group_id = private_group(service),
+                  bus::ConsumerOptions{// Each instance needs every camera, not a share of them.
+                                       .group_id = bus::private_group_id(service + "-registry-"),
                                        .topics = {bus::Topic::cameras},
                                        .max_wait = std::chrono::milliseconds(200),
                                        .from_beginning_on_assign = true,

@@ -1,8 +1,6 @@
 #include "vigie/storage/database.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 
 #include <pqxx/pqxx>
 #include <prometheus/counter.h>
@@ -12,20 +10,13 @@
 #include "connection_pool.h"
 #include "session_errors.h"
 #include "vigie/log/log.h"
+#include "vigie/storage/pause.h"
 
 namespace vigie::storage {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
-
-// Sleeps, or returns early when stop is requested.
-void pause(milliseconds duration, const std::stop_token& stop) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  std::unique_lock lock(mutex);
-  wake.wait_for(lock, stop, duration, [] { return false; });
-}
 
 }  // namespace
 

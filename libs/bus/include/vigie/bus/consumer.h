@@ -65,12 +65,19 @@ struct ConsumerOptions {
   // Read every assigned partition from its beginning on each assignment, whatever
   // was committed (for a compacted topic read whole, such as cameras).
   bool from_beginning_on_assign = false;
+  // Read every assigned partition from its end on each assignment: only what is
+  // published from then on (a live view that wants the latest, not the past).
+  bool from_end_on_assign = false;
   // Checks a decoded record; a non-empty reason sends it to the dead-letter topic.
   std::function<std::string(const Record&)> validate;
   // Called from inside the consumer's thread when the group moves partitions.
   std::function<void(const std::vector<PartitionRef>&)> on_assigned;
   std::function<void(const std::vector<PartitionRef>&)> on_revoked;
 };
+
+// A group id no other consumer shares (prefix + random suffix), for a reader
+// that needs every partition of its topics rather than a share of them.
+std::string private_group_id(const std::string& prefix);
 
 class Consumer {
  public:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ std::string_view topic_suffix(Topic topic);
 const google::protobuf::Descriptor* topic_message(Topic topic);
 // Whether the topic keeps only the latest value per key (cleanup.policy=compact).
 bool topic_compacted(Topic topic);
+// How long the topic keeps messages when Vigie creates it (nullopt: the broker's default).
+std::optional<std::chrono::milliseconds> topic_retention(Topic topic);
 
 class TopicNames {
  public:

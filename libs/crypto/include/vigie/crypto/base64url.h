@@ -1,5 +1,5 @@
-// Base64url with padding (RFC 4648 section 5), the alphabet and form of Fernet
-// keys and tokens.
+// Base64url with padding (RFC 4648 section 5): the alphabet and form of Fernet
+// keys and tokens, and of opaque values the services hand out in URLs.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,32 @@
+// What every connection of one server shares: its options, dispatcher,
+// metrics, TLS context, session tracker and the workers that run handlers.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
+
+#include "web/dispatcher.h"
+#include "web/http_metrics.h"
+#include "web/http_server.h"
+#include "web/session_tracker.h"
+
+namespace vigie::event_manager::web {
+
+struct ServerContext {
+  ServerContext(ServerOptions server_options, prometheus::Registry& registry)
+      : options(std::move(server_options)), metrics(registry) {
+    dispatcher.stopping = &stopping;
+  }
+
+  ServerOptions options;
+  Dispatcher dispatcher;
+  HttpMetrics metrics;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
+  std::shared_ptr<SessionTracker> tracker = std::make_shared<SessionTracker>();
+  boost::asio::any_io_executor workers;
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace vigie::event_manager::web
