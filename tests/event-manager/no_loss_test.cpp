@@ -10,6 +10,7 @@
 #include "broker_fixture.h"
 #include "event_manager_process.h"
 #include "event_manager_test_support.h"
+#include "http_client.h"
 #include "vigie/bus/producer.h"
 #include "vigie/metrics/metrics.h"
 #include "vigie/v1/detection.pb.h"
@@ -41,6 +42,10 @@ class NoLoss : public ::testing::Test {
  protected:
   void SetUp() override {
     service = std::make_unique<EventManagerProcess>(broker, em.pg.connection_string());
+    // Ready, its alerts consumer in its group: the stream then arrives while it
+    // consumes, in many batches, rather than as one backlog.
+    const std::string admin = service->admin_url();
+    ASSERT_TRUE(wait_until([&] { return http_get(admin + "/readyz").status == 200; }, 60s)) << service->log();
     ApiClient api(service->api_url());
     ASSERT_EQ(api.login("admin", service->first_admin_password()).status, 200) << service->log();
     ASSERT_EQ(api.post("/api/analyses", {{"name", "watch"},
