@@ -1,17 +1,18 @@
 // vigie-bench-kdf: milliseconds per password hash (hash_password, the work of
 // one login) at the default scrypt cost and at half and double it: the CPU time
 // of the hashing thread (what a login costs the server) and the wall time (what
-// the user waits), minimum and median of a number of runs (argument, 21 by
-// default). Prints figures; never passes or fails on time.
+// the user waits), minimum and median of VIGIE_BENCH_RUNS runs. Prints
+// figures; never passes or fails on time.
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 #include "auth/password_hash.h"
+#include "vigie/config/settings.h"
+#include "vigie/log/log.h"
 
 namespace {
 
@@ -25,7 +26,17 @@ double thread_cpu_ms() {
 
 int main(int argc, char** argv) {
   using vigie::event_manager::auth::KdfParams;
-  const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 21;
+  vigie::config::Spec spec("vigie-bench-kdf",
+                           "Milliseconds per password hash (scrypt, the work of one login) at the default\n"
+                           "cost and at half and double it: CPU time of the hashing thread and wall time.");
+  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
+              "lowest level of the JSON log lines written to stderr")
+      .integer("VIGIE_BENCH_RUNS", 21, 1, 1000, "hashes timed at each cost");
+  auto settings = spec.load(argc, argv);
+  vigie::log::Level level = vigie::log::Level::warn;
+  vigie::log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
+  vigie::log::init("vigie-bench-kdf", level);
+  const int runs = static_cast<int>(settings.integer("VIGIE_BENCH_RUNS"));
   const KdfParams defaults;
   std::printf("scrypt, %d runs each (ms: min / median)\n", runs);
   for (const int log2_n : {defaults.log2_n - 1, defaults.log2_n, defaults.log2_n + 1}) {

@@ -278,14 +278,18 @@ int main(int argc, char** argv) try {
       "Frames per second of the inference service against the bare runtime on the same model and\n"
       "frames, the default people detector's precision and recall on hand-labelled vtest.avi\n"
       "frames, and the detector work motion gating saves. Prints figures; never fails on time.");
-  spec.text("VIGIE_BENCH_VIDEO", "/usr/share/doc/opencv-doc/examples/data/vtest.avi", "the video")
+  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
+              "lowest level of the JSON log lines written to stderr")
+      .text("VIGIE_BENCH_VIDEO", "/usr/share/doc/opencv-doc/examples/data/vtest.avi", "the video")
       .text("VIGIE_BENCH_MODELS_DIR", VIGIE_BENCH_MODELS_DIR,
             "models fetched by deploy/models/fetch-models.sh")
       .text("VIGIE_BENCH_DATA_DIR", VIGIE_BENCH_DATA_DIR, "the hand-labelled frames (tests/data/inference)")
       .integer("VIGIE_BENCH_FRAMES", 30, 1, 795, "frames timed in the speed figures")
       .integer("VIGIE_BENCH_ROUNDS", 3, 1, 20, "timed passes (the best is printed)");
   auto settings = spec.load(argc, argv);
-  log::init("vigie-bench-inference", log::Level::warn);
+  log::Level level = log::Level::warn;
+  log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
+  log::init("vigie-bench-inference", level);
   cv::setNumThreads(1);
   const auto jpegs = vtest_jpegs(settings.text("VIGIE_BENCH_VIDEO"));
   const auto count = static_cast<size_t>(settings.integer("VIGIE_BENCH_FRAMES"));

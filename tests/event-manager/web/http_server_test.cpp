@@ -1,9 +1,7 @@
 // The HTTP server over real loopback sockets: routing and JSON errors, request
 // limits (body, head, slow clients), strict JSON bodies, path traversal,
 // static files, bearer authentication and roles, handler failures, handlers
-// kept off the I/O threads, graceful stop, metrics.
-#include "web/http_server.h"
-
+// kept off the I/O threads, graceful stop, metrics, streamed answers.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,6 +12,7 @@
 
 #include "process.h"
 #include "web/bad_request.h"
+#include "web/http_server.h"
 #include "web/json_body.h"
 #include "web_client.h"
 #include "web_test_support.h"
@@ -29,6 +28,7 @@ using event_manager::web::json_response;
 using event_manager::web::Request;
 using event_manager::web::Response;
 using event_manager::web::ServerOptions;
+using event_manager::web::StreamWriter;
 namespace fs = std::filesystem;
 
 // A handler's failure the exception mapper knows (like a store's NotFound).
@@ -58,7 +58,7 @@ class WebServerTest : public ::testing::Test {
     s.route(
         "DELETE", "/api/cameras/{id}",
         [](Request&) {
-          return Response{204, "", "", {}};
+          return Response::no_content();
         },
         Access::role_at_least(kAdmin));
     s.route(
@@ -85,6 +85,33 @@ class WebServerTest : public ::testing::Test {
       return json_response(200, {{"slow", true}});
     });
     s.route("GET", "/api/fast", [](Request&) { return json_response(200, {{"fast", true}}); });
+    // Like the live view: a part every 50 ms for as long as the client takes them.
+    s.route(
+        "GET", "/api/stream",
+        [this](Request&) {
+          Response response;
+          response.content_type = "text/plain";
+          response.stream = [this](StreamWriter& out) {
+            ++producers_started_;
+            for (int part = 0; out.write("part-" + std::to_string(part) + "\n"); ++part) {
+              std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+            ++producers_ended_;
+          };
+          return response;
+        },
+        {.token_in_query = true});
+    // Like a live view of a camera that sends nothing: only waits.
+    s.route("GET", "/api/quiet-stream", [this](Request&) {
+      Response response;
+      response.content_type = "text/plain";
+      response.stream = [this](StreamWriter& out) {
+        ++producers_started_;
+        while (out.open()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ++producers_ended_;
+      };
+      return response;
+    });
     s.set_exception_mapper([](const std::exception& e, const Request&) -> std::optional<Response> {
       if (dynamic_cast<const MissingThing*>(&e)) {
         return event_manager::web::error_response(404, "not_found", e.what());
@@ -112,6 +139,8 @@ class WebServerTest : public ::testing::Test {
   unsigned short port_ = 0;
   fs::path static_dir_;
   std::atomic<bool> slow_started_{false};
+  std::atomic<int> producers_started_{0};
+  std::atomic<int> producers_ended_{0};
 };
 
 TEST_F(WebServerTest, RoutesWithDecodedPathParametersAndQuery) {
@@ -394,6 +423,62 @@ TEST_F(WebServerTest, StopLetsAnswersInProgressFinish) {
   EXPECT_TRUE(idle.closed_within(1s));
   EXPECT_EQ(get("/api/fast").status, 0u);  // no longer listening
   EXPECT_EQ(server_->connections(), 0u);
+}
+
+TEST_F(WebServerTest, StreamedAnswerFlowsUntilTheClientLeaves) {
+  start();
+  {
+    RawConnection client(port_);
+    ASSERT_TRUE(client.send("GET /api/stream?access_token=viewer-token HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string got = client.read_until("part-3\n");
+    EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+    EXPECT_NE(got.find("Content-Type: text/plain\r\n"), std::string::npos) << got;
+    EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
+    EXPECT_EQ(got.find("Content-Length"), std::string::npos) << got;
+    EXPECT_NE(got.find("\r\n\r\npart-0\npart-1\npart-2\npart-3\n"), std::string::npos) << got;
+    EXPECT_EQ(server_->streams(), 1u);
+  }
+  EXPECT_TRUE(wait_until([&] { return producers_ended_ == 1 && server_->streams() == 0; }, 5s))
+      << "the producer still writes for a client that left";
+  EXPECT_TRUE(wait_until([&] { return server_->connections() == 0; }, 5s));
+  EXPECT_EQ(get("/api/fast").status, 200u);
+}
+
+TEST_F(WebServerTest, StreamThatWaitsSeesTheClientLeaveAtOnce) {
+  start();
+  {
+    RawConnection client(port_);
+    ASSERT_TRUE(client.send("GET /api/quiet-stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer viewer-token\r\n\r\n"));
+    std::string got = client.read_until("\r\n\r\n");
+    EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+    ASSERT_TRUE(wait_until([&] { return producers_started_ == 1; }, 5s));
+  }
+  EXPECT_TRUE(wait_until([&] { return producers_ended_ == 1; }, 2s)) << "open() did not see the client close";
+}
+
+TEST_F(WebServerTest, StreamsOverTheLimitAre503AndStillNeedAToken) {
+  ServerOptions options;
+  options.stream_limit = 1;
+  start(options);
+  EXPECT_EQ(http_call(port_, "GET", "/api/quiet-stream").status, 401u);
+  RawConnection first(port_);
+  ASSERT_TRUE(first.send("GET /api/quiet-stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer viewer-token\r\n\r\n"));
+  ASSERT_TRUE(wait_until([&] { return producers_started_ == 1; }, 5s));
+  auto second = get("/api/stream");
+  EXPECT_EQ(second.status, 503u);
+  EXPECT_NE(second.json().value("message", "").find("already streaming 1"), std::string::npos) << second.body;
+  EXPECT_EQ(get("/api/fast").status, 200u);
+}
+
+TEST_F(WebServerTest, StopEndsStreamsAndJoinsTheirThreads) {
+  start();
+  RawConnection client(port_);
+  ASSERT_TRUE(client.send("GET /api/stream?access_token=viewer-token HTTP/1.1\r\nHost: x\r\n\r\n"));
+  client.read_until("part-1\n");
+  server_->stop();
+  EXPECT_EQ(producers_ended_, 1);
+  EXPECT_EQ(server_->streams(), 0u);
+  EXPECT_TRUE(client.closed_within(2s));
 }
 
 TEST_F(WebServerTest, MetricsCountRequestsByRoutePattern) {

@@ -3,8 +3,10 @@
 // unreadable certificate files reported by name at start. The certificate is
 // made for the test by the openssl command.
 #include <gtest/gtest.h>
-#include <openssl/ssl.h>
+
 #include <sys/wait.h>
+
+#include <openssl/ssl.h>
 
 #include "process.h"
 #include "web/http_server.h"

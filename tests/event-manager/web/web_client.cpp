@@ -1,5 +1,8 @@
 #include "web_client.h"
 
+#include <optional>
+#include <stdexcept>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,8 +13,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <optional>
-#include <stdexcept>
 
 namespace vigie::testing::web {
 namespace {
@@ -181,6 +182,27 @@ bool RawConnection::closed_within(std::chrono::milliseconds timeout) {
     if (ec == beast::error::timeout) return false;
     if (ec) return true;
   }
+}
+
+std::string RawConnection::read_until(const std::string& wanted, std::chrono::milliseconds timeout) {
+  std::string got = beast::buffers_to_string(state_->buffer.data());
+  state_->buffer.consume(state_->buffer.size());
+  char scratch[4096];
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (got.find(wanted) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left <= 0ms) break;
+    std::size_t n = 0;
+    auto ec = state_->run_for(left, [&](auto handler) {
+      state_->socket.async_read_some(asio::buffer(scratch), [&n, handler](beast::error_code e, std::size_t count) mutable {
+        n = count;
+        handler(e);
+      });
+    });
+    got.append(scratch, n);
+    if (ec) break;
+  }
+  return got;
 }
 
 struct WsClient::State {

@@ -4,13 +4,14 @@
 // fails the test instead of blocking it.
 #pragma once
 
-#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <nlohmann/json.hpp>
 
 namespace vigie::testing::web {
 
@@ -48,6 +49,9 @@ class RawConnection {
   HttpAnswer read_answer(std::chrono::milliseconds timeout = 5s);
   // Whether the server closes the connection within the timeout.
   bool closed_within(std::chrono::milliseconds timeout);
+  // Raw bytes (a streamed answer): reads until `wanted` appears in what came,
+  // the connection closes or the timeout passes; returns everything read.
+  std::string read_until(const std::string& wanted, std::chrono::milliseconds timeout = 5s);
 
  private:
   struct State;

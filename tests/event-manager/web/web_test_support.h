@@ -3,12 +3,12 @@
 // from the registry the server fills.
 #pragma once
 
-#include <prometheus/registry.h>
-
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <prometheus/registry.h>
 
 #include "web/request.h"
 #include "web_client.h"

@@ -127,10 +127,10 @@ void add_alert_routes(web::HttpServer& server, ApiServices& services) {
         const auto image = services.alerts.evidence(id);
         if (!image) throw web::BadRequest("id", "no evidence image '" + id + "'", 404);
         // Immutable: an image id is never reused for another picture.
-        return web::Response{.status = 200,
-                             .content_type = "image/jpeg",
-                             .body = image->jpeg,
-                             .headers = {{"Cache-Control", "private, max-age=3600, immutable"}}};
+        web::Response response;
+        response.content_type = "image/jpeg";
+        response.body = image->jpeg;
+        return response.with_header("Cache-Control", "private, max-age=3600, immutable");
       },
       web::Access::anyone());
 }

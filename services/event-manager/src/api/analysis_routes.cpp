@@ -49,7 +49,7 @@ void add_analysis_routes(web::HttpServer& server, ApiServices& services) {
       "DELETE", "/api/analyses/{name}",
       [&services](web::Request& request) {
         services.analyses.remove(request.param("name"), actor(request));
-        return web::Response{.status = 204, .content_type = "", .body = "", .headers = {}};
+        return web::Response::no_content();
       },
       needs(auth::Role::admin));
 }

@@ -63,7 +63,7 @@ void add_camera_routes(web::HttpServer& server, ApiServices& services) {
       [&services](web::Request& request) {
         services.cameras.remove(request.param("id"), actor(request));
         services.hub.publish(camera_message(request.param("id"), nullptr));
-        return web::Response{.status = 204, .content_type = "", .body = "", .headers = {}};
+        return web::Response::no_content();
       },
       needs(auth::Role::admin));
 

@@ -1,10 +1,11 @@
 #include "web/dispatcher.h"
 
 #include <algorithm>
+#include <chrono>
+
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/algorithm/string/trim.hpp>
 #include <boost/beast/http/file_body.hpp>
-#include <chrono>
 
 #include "vigie/log/log.h"
 #include "web/bad_request.h"
@@ -82,7 +83,10 @@ Outcome finish(Response response, const HttpRequest& request, std::string route,
   HttpResponse answer;
   try {
     outcome.status = response.status;
-    answer = to_http(std::move(response), request.version(), keep_alive);
+    if (response.stream) outcome.keep_alive = false;
+    StreamProducer stream = response.stream;
+    answer = to_http(std::move(response), request.version(), outcome.keep_alive);
+    outcome.stream = std::move(stream);
   } catch (const std::invalid_argument& e) {
     log::error("request handler gave an answer that cannot be sent",
                {{"method", std::string(request.method_string())}, {"route", outcome.route}, {"error", e.what()}});
@@ -119,6 +123,12 @@ HttpResponse to_http(Response response, unsigned version, bool keep_alive) {
     answer.insert(name, value);
   }
   if (!cache_control) answer.set(http::field::cache_control, "no-store");
+  if (response.stream) {
+    // No length: the body ends when the connection closes.
+    answer.set(http::field::content_type, response.content_type);
+    answer.keep_alive(false);
+    return answer;
+  }
   if (response.status != 204 && response.status != 304) {
     answer.set(http::field::content_type, response.content_type);
     answer.body() = std::move(response.body);
@@ -177,6 +187,9 @@ Outcome Dispatcher::handle(HttpRequest& request, const std::string& client_addre
     return finish(from_bad_request(e), request, view.route.empty() ? "unmatched" : view.route, still_alive(keep_alive));
   } catch (const std::exception& e) {
     log::error("request failed", {{"method", view.method}, {"path", view.path}, {"error", e.what()}});
+    return finish(internal_error(), request, view.route.empty() ? "unmatched" : view.route, still_alive(keep_alive));
+  } catch (...) {
+    log::error("request failed with a non-standard exception", {{"method", view.method}, {"path", view.path}});
     return finish(internal_error(), request, view.route.empty() ? "unmatched" : view.route, still_alive(keep_alive));
   }
 }
@@ -330,6 +343,9 @@ UpgradeDecision Dispatcher::authorize_upgrade(const HttpRequest& request, const 
     return refuse(from_bad_request(e));
   } catch (const std::exception& e) {
     log::error("WebSocket upgrade failed", {{"path", view.path}, {"error", e.what()}});
+    return refuse(internal_error());
+  } catch (...) {
+    log::error("WebSocket upgrade failed with a non-standard exception", {{"path", view.path}});
     return refuse(internal_error());
   }
 }

@@ -5,14 +5,15 @@
 #pragma once
 
 #include <atomic>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/message_generator.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/message_generator.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include "web/http_server.h"
 #include "web/router.h"
@@ -33,6 +34,8 @@ struct Outcome {
   unsigned status = 500;
   std::string route = "unmatched";
   bool keep_alive = false;
+  // Set for a streamed answer: message is then its head alone.
+  StreamProducer stream;
 };
 
 // Whether a WebSocket upgrade may go ahead: either a refusal to write, or the
@@ -76,7 +79,8 @@ class Dispatcher {
 };
 
 // The answer as written: the handler's Response plus the headers every answer
-// carries (Server, nosniff, no-referrer, Cache-Control: no-store unless set).
+// carries (Server, nosniff, no-referrer, Cache-Control: no-store unless set);
+// for a streamed answer, its head alone, without a length, closing the connection.
 // std::invalid_argument for a status outside 200-599 or a header with CR, LF or NUL.
 HttpResponse to_http(Response response, unsigned version, bool keep_alive);
 // An error answer the connection makes itself (malformed request, 413, 431).

@@ -3,13 +3,13 @@
 // duration from the request's last byte to the answer's.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
-
-#include <string>
-#include <string_view>
 
 namespace vigie::event_manager::web {
 

@@ -1,16 +1,18 @@
 #include "web/http_server.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <stdexcept>
-#include <thread>
-#include <vector>
 
 #include "vigie/log/log.h"
 #include "web/bad_request.h"
@@ -30,7 +32,6 @@ class HttpServer::Impl {
  public:
   Impl(ServerOptions options, prometheus::Registry& registry)
       : context(std::make_shared<ServerContext>(std::move(options), registry)),
-        workers(std::max(1u, context->options.worker_threads)),
         acceptor(asio::make_strand(io)),
         accept_retry(acceptor.get_executor()) {}
 
@@ -58,15 +59,18 @@ class HttpServer::Impl {
   // context they use.
   std::shared_ptr<ServerContext> context;
   asio::io_context io;
-  asio::thread_pool workers;
+  asio::io_context workers;  // run by the worker threads: the handlers' queue
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;
   // While a handler runs on a worker, its connection has no I/O pending: this
   // keeps the I/O threads running for its answer.
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_working;
   std::vector<std::thread> threads;
+  std::vector<std::thread> worker_threads;
   std::vector<std::shared_ptr<detail::HubState>> hubs;
-  bool started = false;
+  bool started = false;  // set up is over
+  bool listening = false;
   bool stopped = false;
   unsigned short port = 0;
 };
@@ -140,15 +144,27 @@ void HttpServer::start() {
   }
   impl.accept();
   impl.keep_running.emplace(impl.io.get_executor());
+  impl.keep_working.emplace(impl.workers.get_executor());
+  // Named, so that top -H and perf tell network I/O from handlers.
   for (unsigned i = 0; i < std::max(1u, options.io_threads); ++i) {
-    impl.threads.emplace_back([&impl] { impl.io.run(); });
+    impl.threads.emplace_back([&impl] {
+      pthread_setname_np(pthread_self(), "vigie-http-io");
+      impl.io.run();
+    });
   }
+  for (unsigned i = 0; i < std::max(1u, options.worker_threads); ++i) {
+    impl.worker_threads.emplace_back([&impl] {
+      pthread_setname_np(pthread_self(), "vigie-http-work");
+      impl.workers.run();
+    });
+  }
+  impl.listening = true;
   log::info("HTTP server listening", {{"url", url()}, {"tls", options.tls.has_value()}});
 }
 
 void HttpServer::stop() {
   Impl& impl = *impl_;
-  if (!impl.started || impl.stopped) return;
+  if (!impl.listening || impl.stopped) return;
   impl.stopped = true;
   impl.context->stopping = true;
   asio::post(impl.acceptor.get_executor(), [&impl] {
@@ -164,7 +180,11 @@ void HttpServer::stop() {
   impl.keep_running.reset();
   impl.io.stop();
   for (auto& thread : impl.threads) thread.join();
-  impl.workers.join();
+  // Handlers still running finish; the I/O they would answer on has stopped.
+  impl.keep_working.reset();
+  for (auto& thread : impl.worker_threads) thread.join();
+  // Producers see the server stopping at their next write or open().
+  impl.context->streams.join_all();
   for (auto& hub : impl.hubs) hub->forget_owner(impl.context.get());
   log::info("HTTP server stopped", {{"url", url()}});
 }
@@ -180,5 +200,7 @@ std::string HttpServer::url() const {
 }
 
 std::size_t HttpServer::connections() const { return impl_->context->tracker->size(); }
+
+std::size_t HttpServer::streams() const { return impl_->context->streams.running(); }
 
 }  // namespace vigie::event_manager::web

@@ -1,11 +1,10 @@
 // The event manager's HTTP server (Boost.Beast): routes with path parameters,
 // bearer-token authentication through a callback and a role per route, static
 // files for the web interface, WebSocket endpoints fed by a WebSocketHub,
-// optional TLS, JSON errors throughout, Prometheus metrics. Handlers may block:
-// they run on worker threads, never on the threads doing network I/O.
+// optional TLS, JSON errors throughout, Prometheus metrics, streamed answers
+// (Response::stream). Handlers may block: they run on worker threads, never on
+// the threads doing network I/O; a stream's producer runs on a thread of its own.
 #pragma once
-
-#include <prometheus/registry.h>
 
 #include <chrono>
 #include <cstddef>
@@ -15,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <prometheus/registry.h>
 
 #include "web/request.h"
 
@@ -42,6 +43,9 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30'000};
   // stop() lets answers in progress finish for this long.
   std::chrono::milliseconds stop_timeout{5'000};
+  // Streamed answers (live views) at once, each on a thread of its own; more
+  // are answered 503.
+  unsigned stream_limit = 64;
 };
 
 // Head fields are limited to this; more is answered 431.
@@ -87,6 +91,8 @@ class HttpServer {
   std::string url() const;  // http(s)://host:port
   // Connections open now (HTTP and WebSocket).
   std::size_t connections() const;
+  // Streamed answers being produced now.
+  std::size_t streams() const;
 
  private:
   class Impl;

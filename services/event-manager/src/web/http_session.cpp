@@ -1,5 +1,12 @@
 #include "web/http_session.h"
 
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <optional>
+#include <string>
+#include <type_traits>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -12,11 +19,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <chrono>
-#include <optional>
-#include <string>
-#include <type_traits>
 
+#include "vigie/log/log.h"
 #include "web/websocket_session.h"
 
 namespace vigie::event_manager::web {
@@ -64,11 +68,74 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
 
   void shut_down() override {
     asio::post(executor_, [self = this->shared_from_this()] {
-      if (!self->busy_) self->close_now();
+      if (!self->busy_ || self->streaming_) self->close_now();
     });
   }
 
  private:
+  // The producer's side of a streamed answer. Each write is started on the
+  // session's strand; the producer's thread waits for it, so a slow client
+  // slows its own producer only.
+  class Writer final : public StreamWriter {
+   public:
+    explicit Writer(std::shared_ptr<HttpSession> session) : session_(std::move(session)) {}
+
+    bool send_head(std::shared_ptr<http::message_generator> head) {
+      return run([head](const std::shared_ptr<HttpSession>& s, std::function<void(bool)> done) {
+        beast::async_write(s->stream_, std::move(*head), [s, done](beast::error_code ec, std::size_t) {
+          s->context_->metrics.observe(s->route_, s->method_, s->status_,
+                                       std::chrono::duration<double>(Clock::now() - s->started_).count());
+          if (!ec) s->watch_peer();
+          done(!ec);
+        });
+      });
+    }
+
+    bool write(std::string_view bytes) override {
+      auto data = std::make_shared<std::string>(bytes);
+      return run([data](const std::shared_ptr<HttpSession>& s, std::function<void(bool)> done) {
+        asio::async_write(s->stream_, asio::buffer(*data),
+                          [s, data, done](beast::error_code ec, std::size_t) { done(!ec); });
+      });
+    }
+
+    bool open() const override { return !session_->peer_gone_ && !session_->context_->stopping; }
+
+    // The answer is over: the connection closes.
+    void finish() {
+      asio::post(session_->executor_, [self = session_] {
+        self->streaming_ = false;
+        self->busy_ = false;
+        self->close_now();
+      });
+    }
+
+   private:
+    using Start = std::function<void(const std::shared_ptr<HttpSession>&, std::function<void(bool)>)>;
+
+    bool run(Start start) {
+      if (!open()) return false;
+      auto result = std::make_shared<std::promise<bool>>();
+      auto finished = result->get_future();
+      asio::post(session_->executor_, [self = session_, start = std::move(start), result] {
+        start(self, [result](bool ok) { result->set_value(ok); });
+      });
+      // The client has request_timeout to take the bytes; the server's stop
+      // does not wait for it.
+      const auto deadline = Clock::now() + session_->context_->options.request_timeout;
+      while (finished.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+        if (session_->context_->stopping || Clock::now() >= deadline) {
+          session_->peer_gone_ = true;
+          asio::post(session_->executor_, [self = session_] { self->close_now(); });
+          return false;
+        }
+      }
+      return finished.get();
+    }
+
+    std::shared_ptr<HttpSession> session_;
+  };
+
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
   void on_handshake(beast::error_code ec, std::size_t used) {
@@ -155,6 +222,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   }
 
   void write(Outcome outcome) {
+    if (outcome.stream) return start_stream(std::move(outcome));
     status_ = outcome.status;
     route_ = std::move(outcome.route);
     keep_alive_ = outcome.keep_alive;
@@ -169,6 +237,49 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     if (ec) return close_now();
     if (!keep_alive_ || context_->stopping) return close_gracefully();
     read_request();
+  }
+
+  void start_stream(Outcome outcome) {
+    status_ = outcome.status;
+    route_ = std::move(outcome.route);
+    keep_alive_ = false;
+    lowest().expires_never();
+    auto writer = std::make_shared<Writer>(this->shared_from_this());
+    auto head = std::make_shared<http::message_generator>(std::move(*outcome.message));
+    bool started = context_->streams.start([writer, head, producer = std::move(outcome.stream), route = route_] {
+      if (writer->send_head(head)) {
+        try {
+          producer(*writer);
+        } catch (const std::exception& e) {
+          log::error("streamed answer failed", {{"route", route}, {"error", e.what()}});
+        }
+      }
+      writer->finish();
+    });
+    if (started) {
+      streaming_ = true;
+      return;
+    }
+    Outcome refusal;
+    refusal.status = 503;
+    refusal.route = route_;
+    refusal.message.emplace(error_answer(
+        503, "the server is already streaming " + std::to_string(context_->options.stream_limit) + " answers",
+        request_.version(), false));
+    write(std::move(refusal));
+  }
+
+  // While streaming, a read that ends tells that the client has gone (what it
+  // sends otherwise is of no use).
+  void watch_peer() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                self->peer_gone_ = true;
+                                return self->close_now();
+                              }
+                              self->watch_peer();
+                            });
   }
 
   void on_upgrade(UpgradeDecision decision) {
@@ -223,6 +334,8 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   bool keep_alive_ = false;
   bool busy_ = false;  // from a request's last byte until its answer is written
   bool upgraded_ = false;
+  bool streaming_ = false;  // a producer writes the answer
+  std::atomic<bool> peer_gone_{false};
   Clock::time_point started_;
   char drain_buffer_[4096];
 };

@@ -3,8 +3,9 @@
 // WebSocket.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
 
 #include "web/server_context.h"
 

@@ -1,9 +1,10 @@
 #include "web/json_body.h"
 
-#include <boost/algorithm/string/predicate.hpp>
-#include <boost/algorithm/string/trim.hpp>
 #include <cmath>
 #include <set>
+
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/algorithm/string/trim.hpp>
 
 #include "web/bad_request.h"
 

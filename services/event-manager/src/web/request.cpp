@@ -1,7 +1,8 @@
 #include "web/request.h"
 
-#include <boost/algorithm/string/predicate.hpp>
 #include <stdexcept>
+
+#include <boost/algorithm/string/predicate.hpp>
 
 namespace vigie::event_manager::web {
 
@@ -31,6 +32,13 @@ std::optional<std::string> Request::query_value(std::string_view name) const {
 Response& Response::with_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
   return *this;
+}
+
+Response Response::no_content() {
+  Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
 }
 
 }  // namespace vigie::event_manager::web

@@ -63,14 +63,37 @@ struct Request {
   std::optional<std::string> query_value(std::string_view name) const;
 };
 
+// Where a streamed answer's body goes, as it is produced.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  // Sends the bytes; blocks until the client has taken them. false once the
+  // client has gone, has not taken them within the server's request_timeout,
+  // or the server stops: the producer should then return.
+  virtual bool write(std::string_view bytes) = 0;
+  // Whether writing can still succeed: the client is connected (its closing is
+  // seen at once) and the server is not stopping. For producers that wait.
+  virtual bool open() const = 0;
+};
+
+// Produces a streamed answer's body (an MJPEG feed) on a thread of its own,
+// for as long as it likes; returning ends the answer and closes the connection.
+using StreamProducer = std::function<void(StreamWriter&)>;
+
 struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
   // Extra header fields. Without Cache-Control the server adds "no-store".
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the head is sent without a length (the body ends when the
+  // connection closes) and this produces the body; `body` is ignored. Over
+  // ServerOptions::stream_limit streams at once, the answer is a 503 instead.
+  StreamProducer stream;
 
   Response& with_header(std::string name, std::string value);
+  // 204, no body.
+  static Response no_content();
 };
 
 // May block (database calls): handlers run on the server's worker threads.

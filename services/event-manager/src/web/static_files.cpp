@@ -1,12 +1,13 @@
 #include "web/static_files.h"
 
-#include <boost/algorithm/string/case_conv.hpp>
-#include <boost/algorithm/string/trim.hpp>
 #include <cstdio>
 #include <ctime>
 #include <map>
 #include <stdexcept>
 #include <system_error>
+
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/trim.hpp>
 
 #include "web/bad_request.h"
 #include "web/url.h"

@@ -3,11 +3,12 @@
 // the filter, so every client gets it.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 namespace vigie::event_manager::web {
 

@@ -1,8 +1,8 @@
 #include "web/tls_context.h"
 
-#include <openssl/ssl.h>
-
 #include <stdexcept>
+
+#include <openssl/ssl.h>
 
 namespace vigie::event_manager::web {
 

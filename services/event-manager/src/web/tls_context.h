@@ -2,9 +2,10 @@
 // ciphers for 1.2, no renegotiation, no compression.
 #pragma once
 
-#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>
+
+#include <boost/asio/ssl/context.hpp>
 
 namespace vigie::event_manager::web {
 

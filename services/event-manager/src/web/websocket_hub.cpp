@@ -1,7 +1,8 @@
 #include "web/websocket_hub.h"
 
-#include <boost/beast/websocket/rfc6455.hpp>
 #include <vector>
+
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "vigie/log/log.h"
 #include "web/hub_state.h"

@@ -4,13 +4,13 @@
 // disconnected (close code 1008, "too slow ...") while the others go on.
 #pragma once
 
-#include <prometheus/registry.h>
-
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <prometheus/registry.h>
 
 #include "web/subscription.h"
 

@@ -1,6 +1,10 @@
 #include "web/websocket_session.h"
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
+#include <mutex>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -8,9 +12,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <chrono>
-#include <deque>
-#include <mutex>
 
 #include "vigie/log/log.h"
 #include "web/bad_request.h"

@@ -3,13 +3,14 @@
 // keepalive pings, and the close at the token's expiry or when too slow.
 #pragma once
 
+#include <memory>
+#include <optional>
+#include <string>
+
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <memory>
-#include <optional>
-#include <string>
 
 #include "web/request.h"
 #include "web/session_tracker.h"
