@@ -64,7 +64,8 @@ step 1/5 "Installing the Debian packages Vigie needs (only what is missing)"
 "$root/deploy/install-deps.sh"
 
 step 2/5 "Building the services and the demo camera server ($build)"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIE_BENCH=OFF >/dev/null
+# The demo camera's RTSP server is the tests' fixture: tests stay configured.
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIE_TESTS=ON -DVIGIE_BENCH=OFF >/dev/null
 cmake --build "$build" --target vigie-broker vigie-ingest vigie-motion vigie-inference vigie-event-manager vigie-rtsp-server \
   vigie-web
 
@@ -167,10 +168,13 @@ cat >"$run_dir/local.json" <<JSON
 }
 JSON
 
+admin_line="user admin (its password was changed since the first start)"
+if [[ -n $token ]]; then admin_line="user admin, password: $admin_password"; fi
+
 step 5/5 "Vigie is running"
 cat <<TXT
   Web interface       $api
-  First admin         ${token:+user admin, password: $admin_password}${token:-user admin (its password was changed since the first start)}
+  First admin         $admin_line
   REST API            $api/api  (docs/openapi.yaml)
   Kafka bootstrap     $bootstrap   (embedded broker: in memory only)
   PostgreSQL          $database

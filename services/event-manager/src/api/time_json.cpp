@@ -14,7 +14,8 @@ std::string rfc3339(std::chrono::system_clock::time_point time) {
   const long fraction = static_cast<long>(millis - static_cast<int64_t>(seconds) * 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[40];
+  // Room for any int the compiler cannot rule out (-Wformat-truncation at -O3).
+  char text[128];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", utc.tm_year + 1900, utc.tm_mon + 1,
                 utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
   return text;
