@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "vigie/crypto/base64url.h"
+#include "vigie/crypto/base64.h"
 #include "vigie/crypto/openssl_failure.h"
 
 namespace vigie::crypto {

@@ -11,10 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64.h"
+#include "vigie/crypto/base64.h"
 
 namespace vigie::event_manager::auth {
 namespace {
+
+using crypto::Base64;
+using crypto::base64_decode;
+using crypto::base64_encode;
 
 using namespace std::chrono_literals;
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "alerts/uuid.h"
-#include "vigie/crypto/base64url.h"
+#include "vigie/crypto/base64.h"
 
 namespace vigie::event_manager {
 namespace {

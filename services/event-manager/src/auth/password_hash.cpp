@@ -10,12 +10,16 @@
 #include <stdexcept>
 #include <vector>
 
-#include "auth/base64.h"
+#include "vigie/crypto/base64.h"
 #include "vigie/crypto/openssl_failure.h"
 #include "auth/secure_random.h"
 
 namespace vigie::event_manager::auth {
 namespace {
+
+using crypto::Base64;
+using crypto::base64_decode;
+using crypto::base64_encode;
 
 constexpr std::string_view kPrefix = "$scrypt$";
 constexpr std::size_t kSaltSize = 16;

@@ -8,13 +8,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64.h"
+#include "vigie/crypto/base64.h"
 #include "vigie/crypto/openssl_failure.h"
 #include "auth/secure_random.h"
 #include "auth/server_secrets.h"
 
 namespace vigie::event_manager::auth {
 namespace {
+
+using crypto::Base64;
+using crypto::base64_decode;
+using crypto::base64_encode;
 
 // What each signature is for, put before what it signs. They differ from their
 // seventh character, so no text signed for one purpose reads as text for another.

@@ -1,8 +1,8 @@
-#include "auth/base64.h"
+#include "vigie/crypto/base64.h"
 
 #include <array>
 
-namespace vigie::event_manager::auth {
+namespace vigie::crypto {
 namespace {
 
 constexpr std::string_view kStandard = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -63,4 +63,18 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text, Ba
   return out;
 }
 
-}  // namespace vigie::event_manager::auth
+std::string base64url_encode(std::span<const std::uint8_t> bytes) {
+  std::string out = base64_encode(bytes, Base64::url);
+  out.append((4 - out.size() % 4) % 4, '=');
+  return out;
+}
+
+std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  const std::size_t digits = text.find_last_not_of('=') + 1;  // 0 for an empty or all-'=' text
+  // Exactly the padding the digits call for: 2 or 3 digits in the last group.
+  if (text.size() - digits != (4 - digits % 4) % 4) return std::nullopt;
+  return base64_decode(text.substr(0, digits), Base64::url);
+}
+
+}  // namespace vigie::crypto
