@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -131,15 +132,21 @@ TEST_F(IngestTest, RtspOverTcpAndUdpGivesFramesOfTheCameraAtTheAnalysisSize) {
     ASSERT_FALSE(image.empty());
     EXPECT_EQ(image.cols, 640);
     EXPECT_EQ(image.rows, 480);
-    // Frames are sampled at 5 fps of stream time from a 10 fps stream.
+    // Frames are sampled at 5 fps of stream time from a 10 fps stream: never
+    // closer than 200 ms (less the sampler's tenth of tolerance), and mostly just
+    // that. A loaded machine may stall the stream (a longer gap, the capture
+    // clock following it) and, over UDP, lose pictures: so the median gap, over
+    // TCP only, not the mean rate.
     using google::protobuf::util::TimeUtil;
-    double span_s = static_cast<double>(TimeUtil::TimestampToMilliseconds(got.back().capture_time()) -
-                                        TimeUtil::TimestampToMilliseconds(got.front().capture_time())) / 1000;
-    ASSERT_GT(span_s, 0);
-    // Over UDP a loaded machine loses packets, and with them pictures: the rate
-    // holds only where the transport does not lose any.
+    std::vector<int64_t> gaps_ms;
+    for (size_t i = 1; i < got.size(); ++i) {
+      gaps_ms.push_back(TimeUtil::TimestampToMilliseconds(got[i].capture_time()) -
+                        TimeUtil::TimestampToMilliseconds(got[i - 1].capture_time()));
+    }
+    std::sort(gaps_ms.begin(), gaps_ms.end());
+    EXPECT_GE(gaps_ms.front(), 180) << "more than 5 frames a second";
     if (id == "cam-tcp") {
-      EXPECT_NEAR(static_cast<double>(got.size() - 1) / span_s, 5.0, 1.0);
+      EXPECT_NEAR(static_cast<double>(gaps_ms[gaps_ms.size() / 2]), 200.0, 20.0) << "median gap between frames";
     }
     ASSERT_TRUE(wait_until([&] { return has_state_after(id, 0, {State::STATE_CONNECTED}); }, 5s));
     EXPECT_EQ(statuses(id).back().instance(), "i1");
