@@ -12,6 +12,7 @@
 #include "http_client.h"
 #include "inference_test_support.h"
 #include "process.h"
+#include "service_process.h"
 #include "topic_reader.h"
 #include "vigie/bus/headers.h"
 #include "vigie/bus/producer.h"
@@ -30,7 +31,6 @@ double metric(const std::string& admin, const std::string& line) {
 
 TEST(InferenceIntegration, MotionEventsInDetectionsOutWithTheTraceIdAndARemoteFailureLosesNothing) {
   BrokerFixture broker;
-  TempDir dir("vigie-inference-test");
   HfStubServer remote;
   std::vector<HfStubServer::Reply> failures(40, {500, R"({"error":"model crashed"})"});
   remote.script(failures);
@@ -41,26 +41,18 @@ TEST(InferenceIntegration, MotionEventsInDetectionsOutWithTheTraceIdAndARemoteFa
       camera_with("demo", {analysis("people", "opencv-dnn:centernet-coco", {"person"}, 0.4f, 5),
                            analysis("fire", "hf:acme/fire", {"fire"}, 0.5f, 5)}));
 
-  Process inference({{binary_path("vigie-inference")},
-                     {{"VIGIE_KAFKA_BOOTSTRAP", broker.bootstrap()},
-                      {"VIGIE_KAFKA_SESSION_TIMEOUT", "6s"},
-                      {"VIGIE_ADMIN_ADDR", "127.0.0.1:0"},
-                      {"VIGIE_ADMIN_URL_FILE", dir.path() + "/admin.url"},
-                      {"VIGIE_INFERENCE_MODELS_DIR", models_dir()},
-                      {"VIGIE_INFERENCE_HF_URL", remote.base_url()},
-                      {"VIGIE_INFERENCE_HF_TOKEN", "hf_do_not_log_me"},
-                      {"VIGIE_INFERENCE_HF_RETRIES", "1"},
-                      {"VIGIE_INFERENCE_HF_BACKOFF", "10ms"},
-                      {"VIGIE_INFERENCE_HF_COOLDOWN", "0ms"}},
-                     dir.path() + "/inference.log",
-                     {}});
-  auto log = [&] { return read_file(dir.path() + "/inference.log"); };
-  std::string admin;
-  ASSERT_TRUE(wait_until([&] { return !(admin = read_file(dir.path() + "/admin.url")).empty(); }, 30s))
-      << log();
-  admin.pop_back();
-  ASSERT_TRUE(wait_until([&] { return http_get(admin + "/readyz").status == 200; }, 60s))
-      << http_get(admin + "/readyz").body << log();
+  ServiceProcess inference("vigie-inference",
+                           {{"VIGIE_KAFKA_BOOTSTRAP", broker.bootstrap()},
+                            {"VIGIE_KAFKA_SESSION_TIMEOUT", "6s"},
+                            {"VIGIE_INFERENCE_MODELS_DIR", models_dir()},
+                            {"VIGIE_INFERENCE_HF_URL", remote.base_url()},
+                            {"VIGIE_INFERENCE_HF_TOKEN", "hf_do_not_log_me"},
+                            {"VIGIE_INFERENCE_HF_RETRIES", "1"},
+                            {"VIGIE_INFERENCE_HF_BACKOFF", "10ms"},
+                            {"VIGIE_INFERENCE_HF_COOLDOWN", "0ms"}});
+  auto log = [&] { return inference.log(); };
+  ASSERT_TRUE(inference.ready()) << log();
+  const std::string admin = inference.admin_url();
 
   TopicReader reader(broker, {bus::Topic::detections});
   ASSERT_TRUE(wait_until([&] { return reader.ready(); }, 30s));
@@ -117,8 +109,8 @@ TEST(InferenceIntegration, MotionEventsInDetectionsOutWithTheTraceIdAndARemoteFa
   EXPECT_EQ(answer.status, 200);
   EXPECT_NE(answer.body.find("\"label\":\"person\""), std::string::npos) << answer.body;
 
-  inference.signal(SIGTERM);
-  auto status = inference.wait(30s);
+  inference.process().signal(SIGTERM);
+  auto status = inference.process().wait(30s);
   ASSERT_TRUE(status) << "vigie-inference did not stop on SIGTERM\n" << log();
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << log();
 }

@@ -12,6 +12,7 @@
 #include "http_client.h"
 #include "motion_test_support.h"
 #include "process.h"
+#include "service_process.h"
 #include "topic_reader.h"
 #include "vigie/bus/headers.h"
 #include "vigie/bus/producer.h"
@@ -34,7 +35,6 @@ std::optional<std::pair<TopicReader::Message, v1::MotionEvent>> first(const Topi
 
 TEST(MotionIntegration, FramesOfPeopleWalkingGiveAStartEventKeyedByCameraWithTheFramesTraceId) {
   BrokerFixture broker;
-  TempDir dir("vigie-motion-test");
   metrics::Metrics metrics;
   bus::Producer producer(broker.bus_config(), "motion-test", metrics);
 
@@ -45,20 +45,11 @@ TEST(MotionIntegration, FramesOfPeopleWalkingGiveAStartEventKeyedByCameraWithThe
   *zone->mutable_area() = rectangle(0, 0, 1, 1);
   producer.send_and_wait(bus::Topic::cameras, "demo", camera_with("demo", settings));
 
-  Process motion({{binary_path("vigie-motion")},
-                  {{"VIGIE_KAFKA_BOOTSTRAP", broker.bootstrap()},
-                   {"VIGIE_KAFKA_SESSION_TIMEOUT", "6s"},
-                   {"VIGIE_ADMIN_ADDR", "127.0.0.1:0"},
-                   {"VIGIE_ADMIN_URL_FILE", dir.path() + "/admin.url"}},
-                  dir.path() + "/motion.log",
-                  {}});
-  auto log = [&] { return read_file(dir.path() + "/motion.log"); };
-  std::string admin;
-  ASSERT_TRUE(wait_until([&] { return !(admin = read_file(dir.path() + "/admin.url")).empty(); }, 30s))
-      << log();
-  admin.pop_back();
-  ASSERT_TRUE(wait_until([&] { return http_get(admin + "/readyz").status == 200; }, 60s))
-      << http_get(admin + "/readyz").body << log();
+  ServiceProcess motion("vigie-motion",
+                        {{"VIGIE_KAFKA_BOOTSTRAP", broker.bootstrap()}, {"VIGIE_KAFKA_SESSION_TIMEOUT", "6s"}});
+  auto log = [&] { return motion.log(); };
+  ASSERT_TRUE(motion.ready()) << log();
+  const std::string admin = motion.admin_url();
 
   TopicReader reader(broker, {bus::Topic::motion});
   ASSERT_TRUE(wait_until([&] { return reader.ready(); }, 30s));
@@ -91,8 +82,8 @@ TEST(MotionIntegration, FramesOfPeopleWalkingGiveAStartEventKeyedByCameraWithThe
   ASSERT_TRUE(wait_until(all_frames_analysed, 30s)) << http_get(admin + "/metrics").body;
 
   // Stopping hands the camera over: its open event ends first.
-  motion.signal(SIGTERM);
-  auto status = motion.wait(30s);
+  motion.process().signal(SIGTERM);
+  auto status = motion.process().wait(30s);
   ASSERT_TRUE(status) << "vigie-motion did not stop on SIGTERM\n" << log();
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << log();
   ASSERT_TRUE(wait_until([&] { return first(reader, v1::MotionEvent::PHASE_END).has_value(); }, 30s)) << log();

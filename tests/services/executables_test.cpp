@@ -11,6 +11,7 @@
 #include "broker_fixture.h"
 #include "http_client.h"
 #include "process.h"
+#include "service_process.h"
 
 namespace vigie::testing {
 namespace {
@@ -69,17 +70,12 @@ TEST(Executables, EveryOneAnswersHelpAndRefusesABadValueByName) {
 void check_admin_endpoints(const std::string& name, std::map<std::string, std::string> env) {
   SCOPED_TRACE(name);
   TempDir dir;
-  env["VIGIE_ADMIN_ADDR"] = "127.0.0.1:0";
-  env["VIGIE_ADMIN_URL_FILE"] = dir.path() + "/admin.url";
-  Process p({{binary_path(name)}, env, dir.path() + "/log", {}});
-  std::string url;
-  ASSERT_TRUE(wait_until([&] { return !(url = read_file(dir.path() + "/admin.url")).empty(); }, 30s))
-      << read_file(dir.path() + "/log");
-  url.pop_back();
+  ServiceProcess service(name, std::move(env));
+  const std::string url = service.admin_url();
+  ASSERT_FALSE(url.empty()) << service.log();
 
   EXPECT_EQ(http_get(url + "/healthz").status, 200);
-  EXPECT_TRUE(wait_until([&] { return http_get(url + "/readyz").status == 200; }, 30s))
-      << http_get(url + "/readyz").body;
+  EXPECT_TRUE(service.ready(30s)) << http_get(url + "/readyz").body;
   auto metrics = http_get(url + "/metrics");
   ASSERT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.content_type.find("text/plain"), std::string::npos);
@@ -90,10 +86,10 @@ void check_admin_endpoints(const std::string& name, std::map<std::string, std::s
   EXPECT_EQ(std::system(cmd.c_str()), 0) << read_file(dir.path() + "/promtool.out") << metrics.body;
   EXPECT_EQ(http_get(url + "/nope").status, 404);
 
-  p.signal(SIGTERM);
-  auto status = p.wait(20s);
+  service.process().signal(SIGTERM);
+  auto status = service.process().wait(20s);
   ASSERT_TRUE(status) << name << " did not stop on SIGTERM";
-  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << read_file(dir.path() + "/log");
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << service.log();
 }
 
 TEST(Executables, EveryServiceServesTheAdminEndpointsAndStopsCleanlyOnSigterm) {
