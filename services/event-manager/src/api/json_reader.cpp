@@ -163,15 +163,4 @@ void JsonReader::finish() const {
   }
 }
 
-nlohmann::json parse_body(std::string_view body) {
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ValidationError("body", "is not valid JSON (at byte " + std::to_string(e.byte) + ")");
-  }
-  if (!json.is_object()) wrong_type("body", "a JSON object", json);
-  return json;
-}
-
 }  // namespace vigie::event_manager::api

@@ -59,8 +59,4 @@ class JsonReader {
   std::set<std::string, std::less<>> read_;
 };
 
-// Parses a request body that must be one JSON object; ValidationError("body")
-// saying where it stops being JSON.
-nlohmann::json parse_body(std::string_view body);
-
 }  // namespace vigie::event_manager::api
