@@ -5,6 +5,8 @@
 #include <set>
 #include <string_view>
 
+#include <boost/locale/utf.hpp>
+
 #include "store_errors.h"
 
 namespace vigie::event_manager {
@@ -14,34 +16,12 @@ namespace {
 // PostgreSQL and protobuf both refuse invalid UTF-8, and the schema counts
 // lengths in characters.
 long utf8_length(std::string_view text) {
+  namespace utf = boost::locale::utf;
   long count = 0;
-  for (size_t i = 0; i < text.size(); ++count) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t extra = 0;
-    char32_t code = 0;
-    if (lead < 0x80) {
-      code = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      code = lead & 0x07;
-    } else {
-      return -1;
-    }
-    if (i + extra >= text.size()) return -1;
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return -1;
-      code = (code << 6) | (next & 0x3F);
-    }
-    static constexpr char32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return -1;
-    i += extra + 1;
+  // decode refuses overlong forms, surrogates and values past U+10FFFF.
+  for (auto at = text.begin(); at != text.end(); ++count) {
+    const utf::code_point code = utf::utf_traits<char>::decode(at, text.end());
+    if (code == utf::illegal || code == utf::incomplete) return -1;
   }
   return count;
 }

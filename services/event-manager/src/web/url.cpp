@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include <boost/locale/utf.hpp>
+
 #include "web/bad_request.h"
 
 namespace vigie::event_manager::web {
@@ -54,38 +56,11 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
 }
 
 bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    } else if ((byte & 0xe0) == 0xc0) {
-      length = 2;
-      code = byte & 0x1f;
-    } else if ((byte & 0xf0) == 0xe0) {
-      length = 3;
-      code = byte & 0x0f;
-    } else if ((byte & 0xf8) == 0xf0) {
-      length = 4;
-      code = byte & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kSmallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-      return false;
-    }
-    i += length;
+  namespace utf = boost::locale::utf;
+  // decode refuses overlong forms, surrogates and values past U+10FFFF.
+  for (auto at = text.begin(); at != text.end();) {
+    const utf::code_point code = utf::utf_traits<char>::decode(at, text.end());
+    if (code == utf::illegal || code == utf::incomplete) return false;
   }
   return true;
 }
