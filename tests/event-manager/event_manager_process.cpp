@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "service_process.h"
 #include "vigie/crypto/fernet.h"
 
 namespace vigie::testing {
@@ -31,15 +32,8 @@ void EventManagerProcess::restart() {
       Process::Options{{binary_path("vigie-event-manager")}, env_, dir_.path() + "/log", {}});
 }
 
-std::string EventManagerProcess::wait_for_url(const std::string& file) {
-  std::string url;
-  wait_until([&] { return !(url = read_file(dir_.path() + "/" + file)).empty() && url.back() == '\n'; }, 30s);
-  if (!url.empty()) url.pop_back();
-  return url;
-}
-
-std::string EventManagerProcess::admin_url() { return wait_for_url("admin.url"); }
-std::string EventManagerProcess::api_url() { return wait_for_url("http.url"); }
+std::string EventManagerProcess::admin_url() { return wait_for_url_file(dir_.path() + "/admin.url", 30s); }
+std::string EventManagerProcess::api_url() { return wait_for_url_file(dir_.path() + "/http.url", 30s); }
 
 std::string EventManagerProcess::first_admin_password() const {
   std::string password = read_file(dir_.path() + "/admin-password");

@@ -28,8 +28,6 @@ class EventManagerProcess {
   void restart();
 
  private:
-  std::string wait_for_url(const std::string& file);
-
   TempDir dir_;
   std::map<std::string, std::string> env_;
   std::unique_ptr<Process> process_;
