@@ -115,6 +115,29 @@ TEST_F(CameraStoreTest, DeleteQueuesATombstoneAndIsAudited) {
             "camera.delete " + example_camera("cam-1").name);
 }
 
+TEST_F(CameraStoreTest, TheRuleStateOfAnalysesTakenOffOrOfADeletedCameraIsForgotten) {
+  analyses_.create(example_analysis("smoke"), "user:admin");
+  store_.create(example_camera("cam-1", {"fire", "smoke"}), "user:alice");
+  store_.create(example_camera("cam-2", {"fire"}), "user:alice");
+  em_.exec(
+      "INSERT INTO rule_positives (camera_id, analysis, message_id, seen_at, score, label) VALUES "
+      "('cam-1', 'fire', 'm1', now(), 0.9, 'fire'), ('cam-1', 'smoke', 'm2', now(), 0.8, 'smoke'), "
+      "('cam-2', 'fire', 'm3', now(), 0.7, 'fire')");
+  em_.exec(
+      "INSERT INTO rule_cooldowns (camera_id, analysis, closed_at) VALUES "
+      "('cam-1', 'fire', now()), ('cam-1', 'smoke', now()), ('cam-2', 'fire', now())");
+
+  store_.update(example_camera("cam-1", {"fire"}), "user:bob");
+  const std::string left =
+      "SELECT string_agg(camera_id || '/' || analysis, ' ' ORDER BY camera_id, analysis) FROM ";
+  EXPECT_EQ(em_.scalar<std::string>(left + "rule_positives"), "cam-1/fire cam-2/fire");
+  EXPECT_EQ(em_.scalar<std::string>(left + "rule_cooldowns"), "cam-1/fire cam-2/fire");
+
+  store_.remove("cam-1", "user:bob");
+  EXPECT_EQ(em_.scalar<std::string>(left + "rule_positives"), "cam-2/fire");
+  EXPECT_EQ(em_.scalar<std::string>(left + "rule_cooldowns"), "cam-2/fire");
+}
+
 TEST_F(CameraStoreTest, MissingAndDuplicateCamerasAreRefused) {
   EXPECT_THROW(store_.update(example_camera("nope"), "user:a"), NotFound);
   EXPECT_THROW(store_.set_enabled("nope", true, "user:a"), NotFound);

@@ -96,6 +96,17 @@ constexpr const char* kUpdate =
 
 // Replaces the camera's analyses by those named. They are locked until the
 // transaction ends, so that none is deleted before the camera refers to it.
+// The rule engine's pending positives and cool-downs of analyses the camera no
+// longer runs (all of them once it is deleted): a camera or analysis added back
+// later starts afresh instead of inheriting counts from before.
+void forget_rule_state(pqxx::work& tx, const std::string& camera_id, const std::vector<std::string>& kept) {
+  const std::string names = storage::text_array_literal(kept);
+  tx.exec_params0("DELETE FROM rule_positives WHERE camera_id = $1 AND analysis <> ALL($2::text[])", camera_id,
+                  names);
+  tx.exec_params0("DELETE FROM rule_cooldowns WHERE camera_id = $1 AND analysis <> ALL($2::text[])", camera_id,
+                  names);
+}
+
 void attach_analyses(pqxx::work& tx, const std::string& camera_id, const std::vector<std::string>& names) {
   const pqxx::result found = tx.exec_params(
       "SELECT id, name FROM analyses WHERE name = ANY($1::text[]) FOR KEY SHARE",
@@ -111,6 +122,7 @@ void attach_analyses(pqxx::work& tx, const std::string& camera_id, const std::ve
   tx.exec_params0("DELETE FROM camera_analyses WHERE camera_id = $1", camera_id);
   tx.exec_params0("INSERT INTO camera_analyses (camera_id, analysis_id) SELECT $1, unnest($2::bigint[])",
                   camera_id, storage::text_array_literal(ids));
+  forget_rule_state(tx, camera_id, names);
 }
 
 CameraRecord record_of(StoredCamera stored) {
@@ -206,6 +218,7 @@ void CameraStore::remove(const std::string& id, const std::string& actor) {
   database_.with_transaction([&](pqxx::work& tx) {
     const pqxx::result gone = tx.exec_params("DELETE FROM cameras WHERE id = $1 RETURNING revision, name", id);
     if (gone.empty()) throw NotFound(not_found(id));
+    forget_rule_state(tx, id, {});
     enqueue_tombstone(tx, id);
     record_audit(tx, {actor, "camera.delete", "camera", id,
                       {{"revision", gone[0][0].as<int64_t>()}, {"name", gone[0][1].as<std::string>()}}});
