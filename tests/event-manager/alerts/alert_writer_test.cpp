@@ -57,6 +57,22 @@ TEST_F(AlertWriterTest, FewerPositivesThanNeededRaiseNothingYet) {
   EXPECT_TRUE(em_.queued_events().empty());
 }
 
+TEST_F(AlertWriterTest, TheLastDetectionTimeIsTheNewestPositiveCountedAndNeverGoesBack) {
+  EXPECT_FALSE(store_.last_detection_time());
+  const auto at = [](int64_t s) { return from_micros((testing::kT0Seconds + s) * 1'000'000); };
+  write({fire_detection("cam-1", 1, 5)});
+  EXPECT_EQ(store_.last_detection_time(), at(5)) << "a positive waiting for more counts";
+  write({fire_detection("cam-1", 2, 6), fire_detection("cam-1", 3, 7)});
+  ASSERT_EQ(alerts().size(), 1u);
+  EXPECT_EQ(store_.last_detection_time(), at(7));
+  write({fire_detection("cam-1", 9, 2)});
+  EXPECT_EQ(store_.last_detection_time(), at(7)) << "a late, older positive moved it back";
+  v1::Detection nothing = fire_detection("cam-1", 4, 8, 0.1f);
+  nothing.set_level(v1::Detection::LEVEL_NONE);
+  write({nothing});
+  EXPECT_EQ(store_.last_detection_time(), at(7)) << "a detector's 'none' below the analysis's score counted";
+}
+
 TEST_F(AlertWriterTest, EnoughPositivesRaiseOneAlertWithTheCamerasPlaceAndTheAnalysissOrders) {
   const auto changed = write({fire_detection("cam-1", 1, 0, 0.7f), fire_detection("cam-1", 2, 1, 0.95f, test_jpeg("2")),
                               fire_detection("cam-1", 3, 2, 0.8f)});

@@ -203,11 +203,10 @@ std::optional<EvidenceImage> AlertStore::evidence(const std::string& image_id) c
 
 std::optional<TimePoint> AlertStore::last_detection_time() const {
   return database_.with_transaction([&](pqxx::work& tx) -> std::optional<TimePoint> {
-    // No index: one on last_seen, which every update changes, would keep those
-    // updates from being HOT; alerts are few enough to be read whole.
-    const pqxx::row row = tx.exec1("SELECT (extract(epoch FROM max(last_seen)) * 1000000)::bigint FROM alerts");
-    if (row[0].is_null()) return std::nullopt;
-    return from_micros(row[0].as<int64_t>());
+    const pqxx::result row =
+        tx.exec("SELECT (extract(epoch FROM last_seen) * 1000000)::bigint FROM detection_clock");
+    if (row.empty()) return std::nullopt;
+    return from_micros(row[0][0].as<int64_t>());
   });
 }
 

@@ -64,7 +64,8 @@ class AlertStore {
   AlertRecord decide(const std::string& id, AlertState decision, const std::string& actor,
                      const std::string& note = "");
   std::optional<EvidenceImage> evidence(const std::string& image_id) const;
-  // When something was last detected: the newest last_seen of any alert.
+  // When something was last detected: the capture time of the newest positive
+  // the rules counted (detection_clock), none before the first.
   std::optional<TimePoint> last_detection_time() const;
 
  private:

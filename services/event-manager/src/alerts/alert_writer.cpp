@@ -306,7 +306,11 @@ constexpr const char* kWriteSql =
     "replaced AS (DELETE FROM evidence_images WHERE id = ANY($33::uuid[])), "
     "events AS (INSERT INTO event_outbox (camera_id, alert_id, payload) "
     "SELECT c, a, substring($38::bytea FROM o::integer FOR l::integer) "
-    "FROM unnest($34::text[], $35::uuid[], $36::bigint[], $37::bigint[]) AS u(c, a, o, l)) "
+    "FROM unnest($34::text[], $35::uuid[], $36::bigint[], $37::bigint[]) AS u(c, a, o, l)), "
+    "clock AS (INSERT INTO detection_clock (last_seen) "
+    "SELECT 'epoch'::timestamptz + t * interval '1 microsecond' "
+    "FROM (SELECT max(t) FROM unnest($7::bigint[] || $24::bigint[]) AS u(t)) AS newest(t) WHERE t IS NOT NULL "
+    "ON CONFLICT (id) DO UPDATE SET last_seen = GREATEST(detection_clock.last_seen, EXCLUDED.last_seen)) "
     "SELECT * FROM up";
 
 void write_rows(pqxx::work& tx, Rows& rows) {
