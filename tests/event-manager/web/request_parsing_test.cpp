@@ -176,7 +176,7 @@ TEST(WebJsonTest, ContentTypeMustBeJson) {
 
 TEST(WebJsonTest, UnknownFieldsAreNamed) {
   auto body = nlohmann::json::parse(R"({"name": "x", "stream": {"url": "rtsp://a", "usr": "b"}})");
-  EXPECT_EQ(refusal_of([&] { require_known_fields(body, {"name"}); }).field, "stream");
+  EXPECT_EQ(refusal_of([&] { FieldReader(body).only({"name"}); }).field, "stream");
   FieldReader reader(body);
   reader.only({"name", "stream"});
   auto nested = refusal_of([&] { reader.object("stream").only({"url", "user"}); });
@@ -184,14 +184,37 @@ TEST(WebJsonTest, UnknownFieldsAreNamed) {
   EXPECT_NE(nested.message.find("url, user"), std::string::npos);
 }
 
+TEST(WebJsonTest, FinishRefusesEveryFieldNobodyAskedAbout) {
+  auto body = nlohmann::json::parse(
+      R"({"name": "x", "note": null, "zones": [{"name": "door"}, {"name": "gate", "colour": "red"}], "extra": 1})");
+  FieldReader reader(body);
+  reader.string("name");
+  EXPECT_FALSE(reader.optional_string("note")) << "null is absent, and asked about";
+  EXPECT_FALSE(reader.optional_strings("labels"));
+  std::vector<std::string> zones;
+  auto in_zone = refusal_of([&] {
+    reader.each_object("zones", [&](const FieldReader& zone) {
+      zones.push_back(zone.string("name"));
+      zone.finish();
+    });
+  });
+  EXPECT_EQ(in_zone.field, "zones[1].colour");
+  EXPECT_EQ(zones, (std::vector<std::string>{"door", "gate"}));
+  auto extra = refusal_of([&] { reader.finish(); });
+  EXPECT_EQ(extra.field, "extra");
+  EXPECT_EQ(extra.message, "unknown field; expected one of: labels, name, note, zones");
+  EXPECT_EQ(refusal_of([&] { FieldReader(body["zones"][0], "zones[0].").finish(); }).field, "zones[0].name");
+}
+
 TEST(WebJsonTest, FieldReaderChecksTypesAndRanges) {
   auto body = nlohmann::json::parse(
       R"({"name": "Pont Neuf", "lat": 48.85, "fps": 5, "big": 18446744073709551615,
-          "enabled": true, "labels": ["fire", 3], "note": null, "half": 2.5, "nul": "a\u0000b"})");
+          "enabled": true, "labels": ["fire", 3], "note": null, "half": 2.5, "whole": 5.0, "nul": "a\u0000b"})");
   FieldReader reader(body);
   EXPECT_EQ(reader.string("name"), "Pont Neuf");
   EXPECT_DOUBLE_EQ(reader.number("lat"), 48.85);
   EXPECT_EQ(reader.integer("fps", 1, 30), 5);
+  EXPECT_EQ(reader.integer("whole", 1, 30), 5) << "5.0 is the number 5";
   EXPECT_TRUE(reader.boolean("enabled"));
   EXPECT_FALSE(reader.optional_string("note"));
   EXPECT_FALSE(reader.has("missing"));

@@ -2,38 +2,37 @@
 
 #include <stdexcept>
 
-#include "json_reader.h"
 #include "schema_enums.h"
-#include "store_errors.h"
 #include "time_json.h"
+#include "web/bad_request.h"
+#include "web/json_body.h"
 
 namespace vigie::event_manager::api {
 namespace {
 
+using web::FieldReader;
+
 template <class Parse>
-auto named_value(JsonReader& reader, std::string_view key, const char* expected, Parse parse) {
-  const std::string name = reader.text(key);
+auto named_value(const FieldReader& reader, std::string_view key, const char* expected, Parse parse) {
+  const std::string name = reader.string(key);
   try {
     return parse(name);
   } catch (const std::invalid_argument&) {
-    throw ValidationError(reader.field(key), std::string("must be one of ") + expected);
+    throw web::BadRequest(reader.path(key), std::string("must be one of ") + expected);
   }
 }
 
 // Leaves value as it is when the field is absent or null.
 template <class Value, class Parse>
-void optional_named_value(JsonReader& reader, std::string_view key, const char* expected, Parse parse,
+void optional_named_value(const FieldReader& reader, std::string_view key, const char* expected, Parse parse,
                           Value& value) {
-  if (reader.has(key))
-    value = named_value(reader, key, expected, parse);
-  else
-    reader.raw(key);
+  if (reader.has(key)) value = named_value(reader, key, expected, parse);
 }
 
-v1::Source source_from_json(JsonReader in) {
+v1::Source source_from_json(const FieldReader& in) {
   v1::Source source;
   source.set_kind(named_value(in, "kind", "rtsp, mjpeg, snapshot, file, v4l2", source_kind_from_db));
-  source.set_url(in.text("url"));
+  source.set_url(in.string("url"));
   auto transport = v1::Source::RTSP_TRANSPORT_TCP;
   optional_named_value(in, "rtsp_transport", "tcp, udp", rtsp_transport_from_db, transport);
   source.set_rtsp_transport(transport);
@@ -56,7 +55,7 @@ nlohmann::json source_to_json(const v1::Source& source) {
   return out;
 }
 
-v1::FrameSettings frames_from_json(JsonReader in) {
+v1::FrameSettings frames_from_json(const FieldReader& in) {
   v1::FrameSettings frames;
   frames.set_fps(static_cast<float>(in.optional_number("fps").value_or(0)));
   frames.set_width(static_cast<uint32_t>(in.optional_integer("width", 0, 3840).value_or(0)));
@@ -75,9 +74,9 @@ nlohmann::json frames_to_json(const v1::FrameSettings& frames) {
           {"frozen_after_ms", frames.frozen_after_ms()}};
 }
 
-void polygon_from_json(JsonReader in, v1::Polygon& polygon) {
+void polygon_from_json(const FieldReader& in, v1::Polygon& polygon) {
   in.array("points");
-  in.each_object("points", [&](JsonReader point) {
+  in.each_object("points", [&](const FieldReader& point) {
     auto* p = polygon.add_points();
     p->set_x(static_cast<float>(point.number("x")));
     p->set_y(static_cast<float>(point.number("y")));
@@ -102,17 +101,17 @@ std::string motion_detector_name(v1::MotionSettings::Detector detector) {
   return detector == v1::MotionSettings::DETECTOR_MOG2 ? "mog2" : "frame_diff";
 }
 
-v1::MotionSettings motion_from_json(JsonReader in) {
+v1::MotionSettings motion_from_json(const FieldReader& in) {
   v1::MotionSettings motion;
   auto detector = v1::MotionSettings::DETECTOR_FRAME_DIFF;
   optional_named_value(in, "detector", "frame_diff, mog2", motion_detector_from_name, detector);
   motion.set_detector(detector);
   motion.set_sensitivity(static_cast<float>(in.optional_number("sensitivity").value_or(0)));
   motion.set_min_area(static_cast<float>(in.optional_number("min_area").value_or(0)));
-  in.each_object("masks", [&](JsonReader mask) { polygon_from_json(std::move(mask), *motion.add_masks()); });
-  in.each_object("zones", [&](JsonReader zone) {
+  in.each_object("masks", [&](const FieldReader& mask) { polygon_from_json(mask, *motion.add_masks()); });
+  in.each_object("zones", [&](const FieldReader& zone) {
     auto* z = motion.add_zones();
-    z->set_name(zone.text("name"));
+    z->set_name(zone.string("name"));
     polygon_from_json(zone.object("area"), *z->mutable_area());
     zone.finish();
   });
@@ -141,33 +140,30 @@ nlohmann::json motion_to_json(const v1::MotionSettings& motion) {
           {"frame_publish_fps", motion.frame_publish_fps()}};
 }
 
-CredentialsChange credentials_from_json(JsonReader& in) {
+CredentialsChange credentials_from_json(const FieldReader& in) {
   if (!in.present("credentials")) return KeepCredentials{};
-  if (!in.has("credentials")) {
-    in.raw("credentials");
-    return RemoveCredentials{};
-  }
-  JsonReader credentials = in.object("credentials");
-  crypto::Credentials out{credentials.text("username"), credentials.text("password")};
-  credentials.finish();
+  const std::optional<FieldReader> credentials = in.optional_object("credentials");
+  if (!credentials) return RemoveCredentials{};
+  crypto::Credentials out{credentials->string("username"), credentials->string("password")};
+  credentials->finish();
   return out;
 }
 
 }  // namespace
 
 CameraInput camera_from_json(const nlohmann::json& body) {
-  JsonReader in(body, "");
+  const FieldReader in(body);
   CameraInput camera;
-  camera.id = in.text("id");
-  camera.name = in.text("name");
-  camera.enabled = in.boolean("enabled", true);
+  camera.id = in.string("id");
+  camera.name = in.string("name");
+  camera.enabled = in.optional_boolean("enabled").value_or(true);
   camera.analysis_stream = source_from_json(in.object("analysis_stream"));
   if (auto recording = in.optional_object("recording_stream")) camera.recording_stream = source_from_json(*recording);
   camera.latitude = in.number("latitude");
   camera.longitude = in.number("longitude");
   if (auto frames = in.optional_object("frames")) camera.frames = frames_from_json(*frames);
   if (auto motion = in.optional_object("motion")) camera.motion = motion_from_json(*motion);
-  camera.analyses = in.text_list("analyses");
+  camera.analyses = in.optional_strings("analyses").value_or(std::vector<std::string>{});
   camera.credentials = credentials_from_json(in);
   in.finish();
   return camera;
@@ -196,18 +192,18 @@ nlohmann::json camera_to_json(const CameraRecord& record) {
 }
 
 v1::Analysis analysis_from_json(const nlohmann::json& body) {
-  JsonReader in(body, "");
+  const FieldReader in(body);
   v1::Analysis a;
-  a.set_name(in.text("name"));
+  a.set_name(in.string("name"));
   a.set_type(named_value(in, "type", "police, ambulance, fire_brigade", alert_type_from_db));
-  a.set_detector(in.text("detector"));
-  for (auto& label : in.text_list("labels")) a.add_labels(std::move(label));
+  a.set_detector(in.string("detector"));
+  for (auto& label : in.optional_strings("labels").value_or(std::vector<std::string>{})) a.add_labels(std::move(label));
   a.set_min_score(static_cast<float>(in.number("min_score")));
   a.set_positives_needed(static_cast<uint32_t>(in.integer("positives_needed", 1, 10'000)));
   a.set_window_ms(static_cast<uint32_t>(in.integer("window_ms", 1, 86'400'000)));
   a.set_fps(static_cast<float>(in.number("fps")));
   a.set_perimeter_m(static_cast<float>(in.number("perimeter_m")));
-  for (auto& action : in.text_list("actions")) a.add_actions(std::move(action));
+  for (auto& action : in.optional_strings("actions").value_or(std::vector<std::string>{})) a.add_actions(std::move(action));
   in.finish();
   return a;
 }

@@ -13,7 +13,7 @@
 
 namespace vigie::event_manager::api {
 
-// ValidationError naming the field for a wrong type, an unknown field or an
+// web::BadRequest naming the field for a wrong type, an unknown field or an
 // unknown enum name; the stores check the values themselves.
 CameraInput camera_from_json(const nlohmann::json& body);
 nlohmann::json camera_to_json(const CameraRecord& record);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/algorithm/string/trim.hpp>
 
@@ -43,15 +44,6 @@ std::string position(std::string_view body, std::size_t byte) {
     }
   }
   return "byte " + std::to_string(byte) + " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
-}
-
-std::string joined(std::initializer_list<std::string_view> names) {
-  std::string out;
-  for (std::string_view name : names) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
 }
 
 }  // namespace
@@ -125,20 +117,6 @@ nlohmann::json parse_json_object(const Request& request) {
   return parse_json_object(request.body);
 }
 
-void require_known_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
-                          std::string_view prefix) {
-  if (!object.is_object()) return;
-  for (const auto& [key, value] : object.items()) {
-    bool known = false;
-    for (std::string_view name : allowed) known = known || key == name;
-    if (!known) {
-      throw BadRequest(
-          std::string(prefix) + key,
-          "unknown field; expected " + (allowed.size() == 0 ? std::string("none") : "one of: " + joined(allowed)));
-    }
-  }
-}
-
 FieldReader::FieldReader(const nlohmann::json& value, std::string prefix)
     : object_(&value), prefix_(std::move(prefix)) {
   if (!value.is_object()) {
@@ -148,14 +126,10 @@ FieldReader::FieldReader(const nlohmann::json& value, std::string prefix)
   }
 }
 
-const FieldReader& FieldReader::only(std::initializer_list<std::string_view> allowed) const {
-  require_known_fields(*object_, allowed, prefix_);
-  return *this;
-}
-
 std::string FieldReader::path(std::string_view name) const { return prefix_ + std::string(name); }
 
 const nlohmann::json* FieldReader::find(std::string_view name) const {
+  asked_.emplace(name);
   auto it = object_->find(std::string(name));
   if (it == object_->end() || it->is_null()) return nullptr;
   return &*it;
@@ -168,6 +142,11 @@ const nlohmann::json& FieldReader::required(std::string_view name) const {
 }
 
 bool FieldReader::has(std::string_view name) const { return find(name) != nullptr; }
+
+bool FieldReader::present(std::string_view name) const {
+  asked_.emplace(name);
+  return object_->contains(std::string(name));
+}
 
 std::string FieldReader::string(std::string_view name) const {
   const json& value = required(name);
@@ -197,15 +176,29 @@ std::optional<double> FieldReader::optional_number(std::string_view name) const 
 
 std::int64_t FieldReader::integer(std::string_view name, std::int64_t min, std::int64_t max) const {
   const json& value = required(name);
-  if (!value.is_number_integer()) throw BadRequest(path(name), "must be an integer");
-  // nlohmann reads every non-negative integer as unsigned.
-  bool fits = !value.is_number_unsigned() ||
-              value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  std::int64_t number = fits ? value.get<std::int64_t>() : 0;
-  if (!fits || number < min || number > max) {
-    throw BadRequest(path(name), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  if (!value.is_number()) throw BadRequest(path(name), "must be a whole number");
+  // nlohmann reads every non-negative integer as unsigned, and 5.0 as a float:
+  // JSON itself makes no difference between 5 and 5.0.
+  std::optional<std::int64_t> whole;
+  if (value.is_number_unsigned()) {
+    const auto number = value.get<std::uint64_t>();
+    if (number <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      whole = static_cast<std::int64_t>(number);
+    }
+  } else if (value.is_number_integer()) {
+    whole = value.get<std::int64_t>();
+  } else {
+    const double number = value.get<double>();
+    // 2^63 is the first double past int64's range.
+    if (std::trunc(number) == number && std::abs(number) < 9223372036854775808.0) {
+      whole = static_cast<std::int64_t>(number);
+    }
   }
-  return number;
+  if (!whole || *whole < min || *whole > max) {
+    throw BadRequest(path(name),
+                     "must be a whole number between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return *whole;
 }
 
 std::optional<std::int64_t> FieldReader::optional_integer(std::string_view name, std::int64_t min,
@@ -243,11 +236,39 @@ std::vector<std::string> FieldReader::strings(std::string_view name) const {
   return out;
 }
 
+std::optional<std::vector<std::string>> FieldReader::optional_strings(std::string_view name) const {
+  if (!has(name)) return std::nullopt;
+  return strings(name);
+}
+
 FieldReader FieldReader::object(std::string_view name) const { return FieldReader(required(name), path(name) + "."); }
 
 std::optional<FieldReader> FieldReader::optional_object(std::string_view name) const {
   if (!has(name)) return std::nullopt;
   return object(name);
+}
+
+void FieldReader::each_object(std::string_view name, const std::function<void(const FieldReader&)>& fn) const {
+  if (!has(name)) return;
+  const json& values = array(name);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    fn(FieldReader(values[i], path(name) + "[" + std::to_string(i) + "]."));
+  }
+}
+
+void FieldReader::finish() const {
+  for (const auto& [key, value] : object_->items()) {
+    if (!asked_.contains(key)) {
+      throw BadRequest(path(key), "unknown field; expected " +
+                                      (asked_.empty() ? std::string("none") : "one of: " + boost::algorithm::join(asked_, ", ")));
+    }
+  }
+}
+
+const FieldReader& FieldReader::only(std::initializer_list<std::string_view> names) const {
+  for (std::string_view name : names) asked_.emplace(name);
+  finish();
+  return *this;
 }
 
 }  // namespace vigie::event_manager::web

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,20 +30,22 @@ nlohmann::json parse_json_object(std::string_view body);
 // browser form cannot send that type to another site without asking first.
 nlohmann::json parse_json_object(const Request& request);
 
-// BadRequest naming the first field of object not in allowed (prefix is put
-// before field names: "analysis_stream.").
-void require_known_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
-                          std::string_view prefix = {});
-
 // Typed reads of an object's fields; a missing required field, a wrong type or
-// a value out of range is a BadRequest naming the field. null is absent.
+// a value out of range is a BadRequest naming the field by its full path
+// ("analysis_stream.url", "motion.masks[2].points[0].x"). null is absent.
+// The reader remembers every field it was asked about, present or not, so that
+// finish() can refuse any other: a misspelt field is an error rather than a
+// setting silently left at its default, and the list of known fields cannot
+// drift from the fields actually read.
 class FieldReader {
  public:
   // BadRequest naming prefix (or the body) when value is not an object.
   explicit FieldReader(const nlohmann::json& value, std::string prefix = {});
 
-  const FieldReader& only(std::initializer_list<std::string_view> allowed) const;
+  // Present and not null.
   bool has(std::string_view name) const;
+  // Present, whatever its value (null included).
+  bool present(std::string_view name) const;
   // The field's name as errors give it: prefix + name.
   std::string path(std::string_view name) const;
 
@@ -50,6 +54,7 @@ class FieldReader {
   std::optional<std::string> optional_string(std::string_view name) const;
   double number(std::string_view name) const;  // finite
   std::optional<double> optional_number(std::string_view name) const;
+  // A whole number (5 or 5.0) within [min, max].
   std::int64_t integer(std::string_view name, std::int64_t min = std::numeric_limits<std::int64_t>::min(),
                        std::int64_t max = std::numeric_limits<std::int64_t>::max()) const;
   std::optional<std::int64_t> optional_integer(std::string_view name,
@@ -58,9 +63,20 @@ class FieldReader {
   bool boolean(std::string_view name) const;
   std::optional<bool> optional_boolean(std::string_view name) const;
   std::vector<std::string> strings(std::string_view name) const;  // an array of strings
+  std::optional<std::vector<std::string>> optional_strings(std::string_view name) const;
   const nlohmann::json& array(std::string_view name) const;
   FieldReader object(std::string_view name) const;
   std::optional<FieldReader> optional_object(std::string_view name) const;
+  // Calls fn with a reader of each object of the array (absent or null: none).
+  void each_object(std::string_view name, const std::function<void(const FieldReader&)>& fn) const;
+
+  // BadRequest naming the first field present that nobody asked about, with
+  // the fields that were.
+  void finish() const;
+  // finish() as if every field named had been asked about already: a reader's
+  // fields declared up front, so that a misspelt one is named before anything
+  // else is checked.
+  const FieldReader& only(std::initializer_list<std::string_view> names) const;
 
  private:
   const nlohmann::json* find(std::string_view name) const;
@@ -68,6 +84,7 @@ class FieldReader {
 
   const nlohmann::json* object_;
   std::string prefix_;
+  mutable std::set<std::string, std::less<>> asked_;
 };
 
 }  // namespace vigie::event_manager::web
