@@ -22,6 +22,7 @@
 extern "C" {
 #include <libavutil/log.h>
 #include <libavutil/pixfmt.h>
+#include <libavutil/version.h>
 }
 
 #include "av_log_bridge.h"
@@ -388,6 +389,57 @@ TEST(AvLogBridge, ForwardsWarningsAndErrorsWithoutCredentials) {
   EXPECT_THAT(logs, Not(HasSubstr("pw")));
   EXPECT_THAT(logs, Not(HasSubstr("info line")));
   EXPECT_THAT(logs, Not(HasSubstr("debug line")));
+}
+
+// Something FFmpeg can log about: an object whose first member is its AVClass.
+struct LoggingObject {
+  const AVClass* av_class;
+};
+
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  return count;
+}
+
+TEST(AvLogBridge, AFloodIsCutToTheLimitPerSourceAndWhatWasHeldBackIsCounted) {
+  static const AVClass decoder_class = [] {
+    AVClass c{};
+    c.class_name = "h264";
+    c.item_name = av_default_item_name;
+    c.version = LIBAVUTIL_VERSION_INT;
+    return c;
+  }();
+  install_av_log_bridge();
+  set_av_log_limit({.lines = 5, .window = std::chrono::hours(1)});
+  LoggingObject flooding{&decoder_class};
+  LoggingObject calm{&decoder_class};
+  ::testing::internal::CaptureStderr();
+  {
+    AvLogTag flooding_tag(&flooding, "cam-flood");
+    AvLogTag calm_tag(&calm, "cam-calm");
+    for (int i = 0; i < 50; ++i) av_log(&flooding, AV_LOG_ERROR, "corrupt macroblock %d\n", i);
+    for (int i = 0; i < 3; ++i) av_log(&calm, AV_LOG_WARNING, "calm warning %d\n", i);
+  }
+  std::string logs = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(occurrences(logs, "corrupt macroblock"), 5u) << logs;
+  EXPECT_EQ(occurrences(logs, "calm warning"), 3u) << "another source's share was taken: " << logs;
+  EXPECT_EQ(occurrences(logs, "held back"), 1u) << logs;
+  EXPECT_THAT(logs, HasSubstr(R"("component":"h264","source":"cam-flood","held_back":45)")) << logs;
+
+  // Once a window ends, the next line reports the previous window's count.
+  set_av_log_limit({.lines = 1, .window = 200ms});
+  LoggingObject later{&decoder_class};
+  AvLogTag later_tag(&later, "cam-later");
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 3; ++i) av_log(&later, AV_LOG_ERROR, "first window %d\n", i);
+  std::this_thread::sleep_for(300ms);
+  av_log(&later, AV_LOG_ERROR, "second window\n");
+  logs = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(occurrences(logs, "first window"), 1u) << logs;
+  EXPECT_THAT(logs, HasSubstr(R"("source":"cam-later","held_back":2)")) << logs;
+  EXPECT_THAT(logs, HasSubstr("second window")) << logs;
+  set_av_log_limit({});
 }
 
 TEST(FfmpegSourceMjpeg, GivesPicturesAsTheyArrive) {
