@@ -34,8 +34,8 @@
 #include "analysis_store.h"
 #include "camera_store.h"
 #include "migrations.h"
+#include "vigie/app/logging.h"
 #include "vigie/config/settings.h"
-#include "vigie/log/log.h"
 #include "vigie/storage/database.h"
 #include "vigie/storage/migrations.h"
 #include "vigie/v1/detection.pb.h"
@@ -267,8 +267,7 @@ int main(int argc, char** argv) try {
                     "Benchmark of the event manager's alert persistence: detections per second through\n"
                     "the rules' batch path (one transaction per batch, as the ingestor runs it) beside a\n"
                     "raw COPY of the same rows into the same tables of a private PostgreSQL server.");
-  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
-              "lowest level of the JSON log lines written to stderr")
+  vigie::app::add_log_level(spec, "warn")
       .integer("VIGIE_BENCH_CAMERAS", 50, 1, 10'000, "cameras, each running the analysis")
       .integer("VIGIE_BENCH_SECONDS", 120, 1, 3600, "seconds of capture time")
       .integer("VIGIE_BENCH_FPS", 5, 1, 60, "analysed frames per second per camera, one detection each")
@@ -280,9 +279,7 @@ int main(int argc, char** argv) try {
       .boolean("VIGIE_BENCH_PG_FAST", false,
                "run the server without fsync (VIGIE_PG_FAST): compares the work without the disk's flushes");
   auto settings = spec.load(argc, argv);
-  log::Level level = log::Level::warn;
-  log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
-  log::init("vigie-bench-alerts", level);
+  vigie::app::init_logging("vigie-bench-alerts", settings);
 
   const Workload work = make_workload(static_cast<int>(settings.integer("VIGIE_BENCH_CAMERAS")),
                                       static_cast<int>(settings.integer("VIGIE_BENCH_SECONDS")),

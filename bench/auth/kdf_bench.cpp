@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "auth/password_hash.h"
+#include "vigie/app/logging.h"
 #include "vigie/config/settings.h"
-#include "vigie/log/log.h"
 
 namespace {
 
@@ -29,13 +29,10 @@ int main(int argc, char** argv) {
   vigie::config::Spec spec("vigie-bench-kdf",
                            "Milliseconds per password hash (scrypt, the work of one login) at the default\n"
                            "cost and at half and double it: CPU time of the hashing thread and wall time.");
-  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
-              "lowest level of the JSON log lines written to stderr")
+  vigie::app::add_log_level(spec, "warn")
       .integer("VIGIE_BENCH_RUNS", 21, 1, 1000, "hashes timed at each cost");
   auto settings = spec.load(argc, argv);
-  vigie::log::Level level = vigie::log::Level::warn;
-  vigie::log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
-  vigie::log::init("vigie-bench-kdf", level);
+  vigie::app::init_logging("vigie-bench-kdf", settings);
   const int runs = static_cast<int>(settings.integer("VIGIE_BENCH_RUNS"));
   const KdfParams defaults;
   std::printf("scrypt, %d runs each (ms: min / median)\n", runs);

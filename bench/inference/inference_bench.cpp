@@ -27,8 +27,8 @@
 #include "inference_service.h"
 #include "motion_service.h"
 #include "precision_recall.h"
+#include "vigie/app/logging.h"
 #include "vigie/config/settings.h"
-#include "vigie/log/log.h"
 
 namespace {
 
@@ -278,8 +278,7 @@ int main(int argc, char** argv) try {
       "Frames per second of the inference service against the bare runtime on the same model and\n"
       "frames, the default people detector's precision and recall on hand-labelled vtest.avi\n"
       "frames, and the detector work motion gating saves. Prints figures; never fails on time.");
-  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
-              "lowest level of the JSON log lines written to stderr")
+  vigie::app::add_log_level(spec, "warn")
       .text("VIGIE_BENCH_VIDEO", "/usr/share/doc/opencv-doc/examples/data/vtest.avi", "the video")
       .text("VIGIE_BENCH_MODELS_DIR", VIGIE_BENCH_MODELS_DIR,
             "models fetched by deploy/models/fetch-models.sh")
@@ -287,9 +286,7 @@ int main(int argc, char** argv) try {
       .integer("VIGIE_BENCH_FRAMES", 30, 1, 795, "frames timed in the speed figures")
       .integer("VIGIE_BENCH_ROUNDS", 3, 1, 20, "timed passes (the best is printed)");
   auto settings = spec.load(argc, argv);
-  log::Level level = log::Level::warn;
-  log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
-  log::init("vigie-bench-inference", level);
+  vigie::app::init_logging("vigie-bench-inference", settings);
   cv::setNumThreads(1);
   const auto jpegs = vtest_jpegs(settings.text("VIGIE_BENCH_VIDEO"));
   const auto count = static_cast<size_t>(settings.integer("VIGIE_BENCH_FRAMES"));

@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "ffmpeg_source.h"
+#include "vigie/app/logging.h"
 #include "vigie/config/settings.h"
-#include "vigie/log/log.h"
 #include "frame_encoder.h"
 
 extern char** environ;
@@ -211,13 +211,10 @@ int main(int argc, char** argv) {
       "compares, in one run, ffmpeg -threads 1 decoding it with ingest's own path (decode\n"
       "only, decode + publishing 640 px JPEGs at 5 fps, keyframes only), as frames per\n"
       "second per core and cameras per core, and measures resident memory per camera.");
-  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
-              "lowest level of the JSON log lines written to stderr")
+  vigie::app::add_log_level(spec, "warn")
       .text("VIGIE_BENCH_DIR", "", "where the test file is made and kept (default: a temporary directory)");
   auto settings = spec.load(argc, argv);
-  vigie::log::Level level = vigie::log::Level::warn;
-  vigie::log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
-  vigie::log::init("vigie-bench-ingest", level);
+  vigie::app::init_logging("vigie-bench-ingest", settings);
   try {
     fs::path dir;
     bool temporary = false;

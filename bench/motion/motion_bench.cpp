@@ -22,8 +22,8 @@
 #include "motion_detector.h"
 #include "motion_service.h"
 #include "motion_tracker.h"
+#include "vigie/app/logging.h"
 #include "vigie/config/settings.h"
-#include "vigie/log/log.h"
 
 namespace {
 
@@ -68,8 +68,7 @@ int main(int argc, char** argv) {
                     "Benchmark of vigie-motion's per-frame work on one thread: JPEG scaled decode\n"
                     "alone, decode + detection for each detector, and the whole service's handling\n"
                     "of a frame. Prints microseconds per frame and frames per second.");
-  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
-              "lowest level of the JSON log lines written to stderr")
+  vigie::app::add_log_level(spec, "warn")
       .text("VIGIE_BENCH_VIDEO", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
             "video the frames are taken from")
       .integer("VIGIE_BENCH_FRAMES", 300, 10, 5000, "frames encoded and timed")
@@ -80,9 +79,7 @@ int main(int argc, char** argv) {
                "as VIGIE_MOTION_WORK_HEIGHT")
       .integer("VIGIE_BENCH_ROUNDS", 7, 1, 100, "timed passes over the frames");
   auto settings = spec.load(argc, argv);
-  log::Level level = log::Level::warn;
-  log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
-  log::init("vigie-bench-motion", level);
+  vigie::app::init_logging("vigie-bench-motion", settings);
   cv::setNumThreads(1);
 
   const auto count = static_cast<size_t>(settings.integer("VIGIE_BENCH_FRAMES"));

@@ -34,8 +34,8 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "vigie/app/logging.h"
 #include "vigie/config/settings.h"
-#include "vigie/log/log.h"
 #include "web/http_server.h"
 #include "web/websocket_hub.h"
 
@@ -339,17 +339,14 @@ int main(int argc, char** argv) {
                            "many Beast clients in the same process, alerts of about 600 bytes published at a fixed\n"
                            "rate; prints the delivery latency (publish to message read by the client) and the\n"
                            "messages lost, first with one client, then with all of them.");
-  spec.choice("VIGIE_LOG_LEVEL", "warn", {"debug", "info", "warn", "error"},
-              "lowest level of the JSON log lines written to stderr")
+  vigie::app::add_log_level(spec, "warn")
       .integer("VIGIE_BENCH_CLIENTS", 1000, 1, 20000, "WebSocket clients connected at once")
       .integer("VIGIE_BENCH_RATE", 80, 1, 10000, "alerts published per second")
       .integer("VIGIE_BENCH_SECONDS", 10, 1, 600, "how long the fan-out phase publishes")
       .integer("VIGIE_BENCH_IO_THREADS", 2, 1, 64, "the server's I/O threads")
       .integer("VIGIE_BENCH_CLIENT_THREADS", 2, 1, 64, "threads the clients run on");
   auto settings = spec.load(argc, argv);
-  vigie::log::Level level = vigie::log::Level::warn;
-  vigie::log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
-  vigie::log::init("vigie-bench-websocket-fanout", level);
+  vigie::app::init_logging("vigie-bench-websocket-fanout", settings);
   try {
     const int clients = static_cast<int>(settings.integer("VIGIE_BENCH_CLIENTS"));
     const int rate = static_cast<int>(settings.integer("VIGIE_BENCH_RATE"));

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "vigie/app/logging.h"
 #include "vigie/log/log.h"
 
 namespace vigie::app {
@@ -16,8 +17,7 @@ namespace vigie::app {
 config::Spec base_spec(const std::string& program, const std::string& summary,
                        unsigned short default_admin_port) {
   config::Spec spec(program, summary);
-  spec.choice("VIGIE_LOG_LEVEL", "info", {"debug", "info", "warn", "error"},
-              "lowest level of the JSON log lines written to stderr")
+  add_log_level(spec, "info")
       .address("VIGIE_ADMIN_ADDR", "127.0.0.1:" + std::to_string(default_admin_port),
                "where /healthz, /readyz and /metrics are served")
       .text("VIGIE_ADMIN_URL_FILE", "",
@@ -34,9 +34,7 @@ Runtime::Runtime(const std::string& program, const config::Settings& settings) :
   // A peer closing a socket must be an error code, not a dead process.
   signal(SIGPIPE, SIG_IGN);
 
-  log::Level level = log::Level::info;
-  log::parse_level(settings.text("VIGIE_LOG_LEVEL"), level);
-  log::init(program, level);
+  init_logging(program, settings);
 
   signal_thread_ = std::jthread([this, set] {
     int sig = 0;
