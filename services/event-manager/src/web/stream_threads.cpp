@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 namespace vigie::event_manager::web {
 
 StreamThreads::~StreamThreads() { join_all(); }
@@ -20,8 +22,8 @@ bool StreamThreads::start(std::function<void()> work) {
   {
     std::lock_guard lock(mutex_);
     reap(finished);
-    if (running_ < limit_) {
-      ++running_;
+    // Reaped, entries_ holds the running producers only.
+    if (entries_.size() < limit_) {
       started = true;
       auto entry = entries_.emplace(entries_.end());
       entry->thread = std::thread([this, entry, work = std::move(work)]() mutable {
@@ -30,7 +32,6 @@ bool StreamThreads::start(std::function<void()> work) {
         work = nullptr;  // what the producer holds goes before the thread counts as done
         std::lock_guard done_lock(mutex_);
         entry->done = true;
-        --running_;
       });
     }
   }
@@ -49,7 +50,7 @@ void StreamThreads::join_all() {
 
 std::size_t StreamThreads::running() const {
   std::lock_guard lock(mutex_);
-  return running_;
+  return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.done; }));
 }
 
 }  // namespace vigie::event_manager::web

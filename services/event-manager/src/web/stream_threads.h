@@ -30,13 +30,13 @@ class StreamThreads {
     std::thread thread;
     bool done = false;
   };
-  // Joins the threads whose work has returned; with mutex_ held.
+  // Moves the entries whose work has returned to finished, for joining once
+  // mutex_ (held here) is released.
   void reap(std::list<Entry>& finished);
 
   const unsigned limit_;
   mutable std::mutex mutex_;
   std::list<Entry> entries_;
-  std::size_t running_ = 0;
 };
 
 }  // namespace vigie::event_manager::web
