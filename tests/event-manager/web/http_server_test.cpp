@@ -87,28 +87,15 @@ class WebServerTest : public ::testing::Test {
     s.route("GET", "/api/fast", [](Request&) { return json_response(200, {{"fast", true}}); });
     // Like the live view: a part every 50 ms for as long as the client takes them.
     s.route(
-        "GET", "/api/stream",
-        [this](Request&) {
-          Response response;
-          response.content_type = "text/plain";
-          response.stream = [this](StreamWriter& out) {
-            ++producers_started_;
-            for (int part = 0; out.write("part-" + std::to_string(part) + "\n"); ++part) {
-              std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-            ++producers_ended_;
-          };
-          return response;
-        },
-        {.token_in_query = true});
+        "GET", "/api/stream", [this](Request&) { return numbered_parts(streams_); }, {.token_in_query = true});
     // Like a live view of a camera that sends nothing: only waits.
     s.route("GET", "/api/quiet-stream", [this](Request&) {
       Response response;
       response.content_type = "text/plain";
       response.stream = [this](StreamWriter& out) {
-        ++producers_started_;
+        ++streams_.started;
         while (out.open()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        ++producers_ended_;
+        ++streams_.ended;
       };
       return response;
     });
@@ -139,9 +126,17 @@ class WebServerTest : public ::testing::Test {
   unsigned short port_ = 0;
   fs::path static_dir_;
   std::atomic<bool> slow_started_{false};
-  std::atomic<int> producers_started_{0};
-  std::atomic<int> producers_ended_{0};
+  StreamCounts streams_;
 };
+
+// Sends a streamed answer's request and reads until `until` came; the answer
+// must have begun with a 200 head.
+std::string start_stream(RawConnection& client, const std::string& request, const std::string& until) {
+  EXPECT_TRUE(client.send(request));
+  std::string got = client.read_until(until);
+  EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+  return got;
+}
 
 TEST_F(WebServerTest, RoutesWithDecodedPathParametersAndQuery) {
   start();
@@ -429,16 +424,15 @@ TEST_F(WebServerTest, StreamedAnswerFlowsUntilTheClientLeaves) {
   start();
   {
     RawConnection client(port_);
-    ASSERT_TRUE(client.send("GET /api/stream?access_token=viewer-token HTTP/1.1\r\nHost: x\r\n\r\n"));
-    std::string got = client.read_until("part-3\n");
-    EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
+    const std::string got =
+        start_stream(client, "GET /api/stream?access_token=viewer-token HTTP/1.1\r\nHost: x\r\n\r\n", "part-3\n");
     EXPECT_NE(got.find("Content-Type: text/plain\r\n"), std::string::npos) << got;
     EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
     EXPECT_EQ(got.find("Content-Length"), std::string::npos) << got;
     EXPECT_NE(got.find("\r\n\r\npart-0\npart-1\npart-2\npart-3\n"), std::string::npos) << got;
     EXPECT_EQ(server_->streams(), 1u);
   }
-  EXPECT_TRUE(wait_until([&] { return producers_ended_ == 1 && server_->streams() == 0; }, 5s))
+  EXPECT_TRUE(wait_until([&] { return streams_.ended == 1 && server_->streams() == 0; }, 5s))
       << "the producer still writes for a client that left";
   EXPECT_TRUE(wait_until([&] { return server_->connections() == 0; }, 5s));
   EXPECT_EQ(get("/api/fast").status, 200u);
@@ -448,12 +442,11 @@ TEST_F(WebServerTest, StreamThatWaitsSeesTheClientLeaveAtOnce) {
   start();
   {
     RawConnection client(port_);
-    ASSERT_TRUE(client.send("GET /api/quiet-stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer viewer-token\r\n\r\n"));
-    std::string got = client.read_until("\r\n\r\n");
-    EXPECT_EQ(got.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << got;
-    ASSERT_TRUE(wait_until([&] { return producers_started_ == 1; }, 5s));
+    start_stream(client, "GET /api/quiet-stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer viewer-token\r\n\r\n",
+                 "\r\n\r\n");
+    ASSERT_TRUE(wait_until([&] { return streams_.started == 1; }, 5s));
   }
-  EXPECT_TRUE(wait_until([&] { return producers_ended_ == 1; }, 2s)) << "open() did not see the client close";
+  EXPECT_TRUE(wait_until([&] { return streams_.ended == 1; }, 2s)) << "open() did not see the client close";
 }
 
 TEST_F(WebServerTest, StreamsOverTheLimitAre503AndStillNeedAToken) {
@@ -463,7 +456,7 @@ TEST_F(WebServerTest, StreamsOverTheLimitAre503AndStillNeedAToken) {
   EXPECT_EQ(http_call(port_, "GET", "/api/quiet-stream").status, 401u);
   RawConnection first(port_);
   ASSERT_TRUE(first.send("GET /api/quiet-stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer viewer-token\r\n\r\n"));
-  ASSERT_TRUE(wait_until([&] { return producers_started_ == 1; }, 5s));
+  ASSERT_TRUE(wait_until([&] { return streams_.started == 1; }, 5s));
   auto second = get("/api/stream");
   EXPECT_EQ(second.status, 503u);
   EXPECT_NE(second.json().value("message", "").find("already streaming 1"), std::string::npos) << second.body;
@@ -476,7 +469,7 @@ TEST_F(WebServerTest, StopEndsStreamsAndJoinsTheirThreads) {
   ASSERT_TRUE(client.send("GET /api/stream?access_token=viewer-token HTTP/1.1\r\nHost: x\r\n\r\n"));
   client.read_until("part-1\n");
   server_->stop();
-  EXPECT_EQ(producers_ended_, 1);
+  EXPECT_EQ(streams_.ended, 1);
   EXPECT_EQ(server_->streams(), 0u);
   EXPECT_TRUE(client.closed_within(2s));
 }

@@ -11,9 +11,7 @@
 
 #include <openssl/ssl.h>
 
-#include <atomic>
 #include <memory>
-#include <thread>
 
 #include "process.h"
 #include "web/http_server.h"
@@ -29,9 +27,7 @@ using event_manager::web::Access;
 using event_manager::web::HttpServer;
 using event_manager::web::json_response;
 using event_manager::web::Request;
-using event_manager::web::Response;
 using event_manager::web::ServerOptions;
-using event_manager::web::StreamWriter;
 using event_manager::web::TlsFiles;
 using event_manager::web::WebSocketHub;
 
@@ -62,19 +58,7 @@ class WebTlsTest : public ::testing::Test {
         Access::anyone());
     server_->websocket("/api/ws", hub_);
     server_->route(
-        "GET", "/api/stream",
-        [this](Request&) {
-          Response response;
-          response.content_type = "text/plain";
-          response.stream = [this](StreamWriter& out) {
-            for (int part = 0; out.write("part-" + std::to_string(part) + "\n"); ++part) {
-              std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-            ++producers_ended_;
-          };
-          return response;
-        },
-        Access::anyone());
+        "GET", "/api/stream", [this](Request&) { return numbered_parts(streams_); }, Access::anyone());
     server_->start();
   }
 
@@ -86,7 +70,7 @@ class WebTlsTest : public ::testing::Test {
   prometheus::Registry registry_;
   WebSocketHub hub_{registry_};
   std::unique_ptr<HttpServer> server_;
-  std::atomic<int> producers_ended_{0};
+  StreamCounts streams_;
 };
 
 // What a browser's live view does over HTTPS, through OpenSSL alone: one request,
@@ -168,7 +152,7 @@ TEST_F(WebTlsTest, StreamedAnswerFlowsOverTlsUntilTheClientLeaves) {
     EXPECT_NE(got.find("\r\n\r\npart-0\npart-1\npart-2\npart-3\n"), std::string::npos) << got;
     EXPECT_EQ(server_->streams(), 1u);
   }
-  EXPECT_TRUE(wait_until([&] { return producers_ended_ == 1 && server_->streams() == 0; }, 5s))
+  EXPECT_TRUE(wait_until([&] { return streams_.ended == 1 && server_->streams() == 0; }, 5s))
       << "the producer still writes for a client that left";
   EXPECT_EQ(http_call(server_->port(), "GET", "/api/health", {}, {}, &trust_).status, 200u);
 }

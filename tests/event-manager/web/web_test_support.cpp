@@ -1,6 +1,8 @@
 #include "web_test_support.h"
 
 #include <chrono>
+#include <string>
+#include <thread>
 
 namespace vigie::testing::web {
 
@@ -38,6 +40,19 @@ std::optional<double> metric_value(prometheus::Registry& registry, const std::st
     }
   }
   return std::nullopt;
+}
+
+event_manager::web::Response numbered_parts(StreamCounts& counts) {
+  event_manager::web::Response response;
+  response.content_type = "text/plain";
+  response.stream = [&counts](event_manager::web::StreamWriter& out) {
+    ++counts.started;
+    for (int part = 0; out.write("part-" + std::to_string(part) + "\n"); ++part) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ++counts.ended;
+  };
+  return response;
 }
 
 }  // namespace vigie::testing::web

@@ -1,8 +1,9 @@
 // What the web server tests share: a stand-in authenticator with three known
-// tokens (one per role), the Authorization header, and metric values read
-// from the registry the server fills.
+// tokens (one per role), the Authorization header, metric values read from the
+// registry the server fills, and a streamed answer like the live view's.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,5 +31,15 @@ HeaderMap bearer(const std::string& token);
 // The value of a counter or gauge whose labels include these; nullopt when none.
 std::optional<double> metric_value(prometheus::Registry& registry, const std::string& name,
                                    const std::map<std::string, std::string>& labels = {});
+
+// How many producers of streamed answers have started, and returned.
+struct StreamCounts {
+  std::atomic<int> started{0};
+  std::atomic<int> ended{0};
+};
+
+// A streamed text answer like the live view's: "part-0\n", "part-1\n" ... one
+// every 50 ms for as long as the client takes them.
+event_manager::web::Response numbered_parts(StreamCounts& counts);
 
 }  // namespace vigie::testing::web
